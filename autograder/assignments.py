@@ -1,0 +1,66 @@
+"""Where each assignment's parts live, by convention:
+
+- ``solutions/<name>.py``                      the hidden reference solution (single source)
+- ``assignments/<name>/<name>.py``             the student stub, generated from the solution
+- ``autograder/suites/<name>/public/test_*.py``  checks students may run (no reference needed)
+- ``autograder/suites/<name>/hidden/test_*.py``  the grading suite (compares with the reference)
+
+The exercise ids are the solution's public top-level functions and classes, in file order.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib.util
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from types import ModuleType
+
+ROOT = Path(__file__).resolve().parent.parent
+SUITES = Path(__file__).resolve().parent / "suites"
+
+
+@dataclass(frozen=True)
+class Assignment:
+    name: str
+
+    @property
+    def solution(self) -> Path:
+        return ROOT / "solutions" / f"{self.name}.py"
+
+    @property
+    def stub(self) -> Path:
+        return ROOT / "assignments" / self.name / f"{self.name}.py"
+
+    @property
+    def filename(self) -> str:
+        return f"{self.name}.py"
+
+    def suite(self, hidden: bool = True) -> Path:
+        return SUITES / self.name / ("hidden" if hidden else "public")
+
+    @cached_property
+    def exercises(self) -> list[str]:
+        tree = ast.parse(self.solution.read_text(encoding="utf-8"))
+        return [
+            node.name for node in tree.body
+            if isinstance(node, ast.FunctionDef | ast.ClassDef) and not node.name.startswith("_")
+        ]
+
+    def load_reference(self) -> ModuleType:
+        spec = importlib.util.spec_from_file_location(f"reference_{self.name}", self.solution)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module
+
+
+def all_assignments() -> list[Assignment]:
+    return [Assignment(p.name) for p in sorted(SUITES.iterdir()) if (p / "hidden").is_dir()]
+
+
+def get(name: str) -> Assignment:
+    names = [a.name for a in all_assignments()]
+    if name not in names:
+        raise KeyError(f"unknown assignment {name!r}; known: {', '.join(names)}")
+    return Assignment(name)

@@ -1,0 +1,140 @@
+"""Comparisons between a student's value and the expected one, each failing with a message
+written for the student (in the spirit of PrairieLearn's grader helpers).
+
+Every helper first checks the *kind* of value (a tensor, an array, a float), so a wrong
+type never reaches a comparison and never turns into a traceback.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import torch
+
+from autograder.runner.wire import FigureInfo, Iterated, RemoteObject
+
+
+class CheckFailed(AssertionError):
+    """A check did not hold; the message is the student's feedback."""
+
+
+def fail(message: str) -> None:
+    raise CheckFailed(message)
+
+
+def expect(condition: bool, message: str) -> None:
+    if not condition:
+        raise CheckFailed(message)
+
+
+def kind(value: Any) -> str:
+    """How a value reads in a message: ``tensor of shape (10, 1) float32``."""
+    if isinstance(value, torch.Tensor):
+        return f"a tensor of shape {tuple(value.shape)} and dtype {str(value.dtype).replace('torch.', '')}"
+    if isinstance(value, np.ndarray):
+        return f"a numpy array of shape {value.shape}"
+    if isinstance(value, RemoteObject):
+        return f"a {value.type_name}"
+    if isinstance(value, Iterated):
+        return f"a {value.type_name or 'iterator'} yielding {len(value)} items"
+    if isinstance(value, FigureInfo):
+        return "a matplotlib figure"
+    if value is None:
+        return "None"
+    if isinstance(value, list | tuple):
+        return f"a {type(value).__name__} of {len(value)} items"
+    return f"a {type(value).__name__}"
+
+
+def shape_str(shape: Sequence[int]) -> str:
+    return str(tuple(shape))
+
+
+def expect_tensor(value: Any, what: str, *, shape: Sequence[int] | None = None,
+                  dtype: torch.dtype | None = None, hint: str = "") -> torch.Tensor:
+    if not isinstance(value, torch.Tensor):
+        extra = " (convert with torch.from_numpy / torch.tensor)" if isinstance(value, np.ndarray) else ""
+        fail(f"{what} should be a torch tensor, but it is {kind(value)}{extra}. {hint}".strip())
+    if shape is not None and tuple(value.shape) != tuple(shape):
+        fail(f"{what} has shape {shape_str(value.shape)}, expected {shape_str(shape)}. {hint}".strip())
+    if dtype is not None and value.dtype != dtype:
+        fail(f"{what} has dtype {value.dtype}, expected {dtype}. {hint}".strip())
+    return value
+
+
+def expect_array(value: Any, what: str, *, shape: Sequence[int] | None = None, hint: str = "") -> np.ndarray:
+    if not isinstance(value, np.ndarray):
+        fail(f"{what} should be a numpy array, but it is {kind(value)}. {hint}".strip())
+    if shape is not None and tuple(value.shape) != tuple(shape):
+        fail(f"{what} has shape {shape_str(value.shape)}, expected {shape_str(shape)}. {hint}".strip())
+    return value
+
+
+def expect_float(value: Any, what: str, *, hint: str = "") -> float:
+    if isinstance(value, torch.Tensor) and value.numel() == 1:
+        value = float(value.reshape(()).item())
+    if isinstance(value, np.ndarray) and value.size == 1:
+        value = float(value.reshape(()))
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        fail(f"{what} should be a number, but it is {kind(value)}. {hint}".strip())
+    value = float(value)
+    if not math.isfinite(value):
+        fail(f"{what} is {value}. {hint}".strip())
+    return value
+
+
+def expect_sequence(value: Any, what: str, *, length: int | None = None, hint: str = "") -> list:
+    if not isinstance(value, list | tuple):
+        fail(f"{what} should be a list or tuple, but it is {kind(value)}. {hint}".strip())
+    if length is not None and len(value) != length:
+        fail(f"{what} has {len(value)} items, expected {length}. {hint}".strip())
+    return list(value)
+
+
+def _summary(x: torch.Tensor, limit: int = 4) -> str:
+    flat = x.detach().reshape(-1).to(torch.float64)
+    shown = ", ".join(f"{v:.4g}" for v in flat[:limit].tolist())
+    more = ", ..." if flat.numel() > limit else ""
+    return f"[{shown}{more}]"
+
+
+def expect_close(actual: Any, expected: Any, what: str, *, rtol: float = 1e-5, atol: float = 1e-6,
+                 hint: str = "") -> None:
+    """Same shape and values within ``atol + rtol * |expected|``, elementwise."""
+    exp = torch.as_tensor(np.asarray(expected) if not isinstance(expected, torch.Tensor) else expected)
+    if isinstance(actual, np.ndarray):
+        act = torch.from_numpy(np.asarray(actual, dtype=np.float64))
+    elif isinstance(actual, int | float) and not isinstance(actual, bool):
+        act = torch.tensor(float(actual), dtype=torch.float64)
+    else:
+        act = expect_tensor(actual, what, hint=hint)
+    if tuple(act.shape) != tuple(exp.shape):
+        if act.numel() == exp.numel():
+            fail(f"{what} has shape {shape_str(act.shape)}, expected {shape_str(exp.shape)}. {hint}".strip())
+        fail(f"{what} has shape {shape_str(act.shape)}, expected {shape_str(exp.shape)}. {hint}".strip())
+    a = act.detach().to(torch.float64)
+    e = exp.detach().to(torch.float64)
+    if a.numel() == 0:
+        return
+    if not torch.isfinite(a).all():
+        fail(f"{what} contains nan or inf: {_summary(a)}. {hint}".strip())
+    err = (a - e).abs()
+    bad = err > atol + rtol * e.abs()
+    if bad.any():
+        i = int(torch.argmax((err - (atol + rtol * e.abs())).reshape(-1)))
+        idx = tuple(int(v) for v in np.unravel_index(i, tuple(a.shape))) if a.dim() else ()
+        fail(f"{what} is wrong: got {_summary(a)}, expected {_summary(e)}; "
+             f"{int(bad.sum())} of {a.numel()} values differ (e.g. at index {idx}: "
+             f"{a.reshape(-1)[i]:.6g} instead of {e.reshape(-1)[i]:.6g}). {hint}".strip())
+
+
+def expect_figure(value: Any, what: str, *, hint: str = "") -> FigureInfo:
+    if not isinstance(value, FigureInfo):
+        fail(f"{what} should return the matplotlib Figure (e.g. `fig, ax = plt.subplots()` ... "
+             f"`return fig`), but it returned {kind(value)}. {hint}".strip())
+    if not value.axes:
+        fail(f"{what} returned a figure with no axes: draw on `ax = fig.add_subplot()` or plt.subplots(). {hint}".strip())
+    return value

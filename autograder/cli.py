@@ -1,0 +1,110 @@
+"""Command line: ``python -m autograder list | check | grade | stubs``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+from autograder import assignments
+from autograder.sandbox import GiB, Limits
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from autograder.catalog import exercise_points
+
+    for a in assignments.all_assignments():
+        points = exercise_points(a)
+        print(f"{a.name}  ({sum(points.values()):g} points)")
+        for name in a.exercises:
+            print(f"  {name:<28} {points.get(name, 0):g}")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from autograder.selfcheck import render, self_check
+
+    assignment = assignments.get(args.assignment)
+    path = Path(args.path) if args.path else assignment.stub
+    result = self_check(assignment, path, seed=args.seed, timeout=args.timeout)
+    print(render(result, path))
+    return 0 if result.score == result.max_score else 1
+
+
+def cmd_grade(args: argparse.Namespace) -> int:
+    from autograder.grade import GradeError, grade
+
+    assignment = assignments.get(args.assignment)
+    limits = Limits()
+    if args.timeout:
+        limits = replace(limits, call_seconds=args.timeout)
+    if args.memory_gib:
+        limits = replace(limits, memory_bytes=int(args.memory_gib * GiB))
+    try:
+        batch = grade(assignment, Path(args.submissions), Path(args.out), workers=args.workers, limits=limits,
+                      seed=args.seed, quiet=args.quiet)
+    except GradeError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    full = sum(r.score == r.max_score for r in batch.results)
+    print(f"Graded {len(batch.results)} submissions in {batch.seconds:.1f} s ({full} with full marks).")
+    print(f"  grades:   {batch.out / 'grades.csv'}")
+    print(f"  results:  {batch.out / 'results'}/<student>.json (Gradescope format)")
+    print(f"  feedback: {batch.out / 'feedback'}/<student>.md")
+    return 0
+
+
+def cmd_stubs(args: argparse.Namespace) -> int:
+    from autograder.stubs import stub_for
+
+    stale = []
+    for a in assignments.all_assignments():
+        text = stub_for(a.solution)
+        if a.stub.exists() and a.stub.read_text(encoding="utf-8") == text:
+            continue
+        stale.append(a.stub)
+        if not args.check:
+            a.stub.parent.mkdir(parents=True, exist_ok=True)
+            a.stub.write_text(text, encoding="utf-8")
+            print(f"wrote {a.stub}")
+    if args.check and stale:
+        print("stubs out of date (run `python -m autograder stubs`): " + ", ".join(map(str, stale)))
+        return 1
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m autograder", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("list", help="assignments, exercises and points")
+    p.set_defaults(func=cmd_list)
+
+    p = sub.add_parser("check", help="self-check a module with the public checks")
+    p.add_argument("assignment")
+    p.add_argument("path", nargs="?", help="your module (default: the one in assignments/)")
+    p.add_argument("--seed", type=int)
+    p.add_argument("--timeout", type=float, help="seconds per call (default 10)")
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("grade", help="grade a folder of submissions")
+    p.add_argument("assignment")
+    p.add_argument("submissions", help="folder with <student>/<assignment>.py or <student>.py")
+    p.add_argument("--out", required=True, help="where grades.csv, results/ and feedback/ go")
+    p.add_argument("--workers", type=int, default=0, help="parallel judges (default: number of cores)")
+    p.add_argument("--timeout", type=float, help="seconds per call (default 10)")
+    p.add_argument("--memory-gib", type=float, help="address-space limit per submission (default 6)")
+    p.add_argument("--seed", type=int, help="seed for the generated inputs (default: random, recorded)")
+    p.add_argument("--quiet", action="store_true", help="no progress output")
+    p.set_defaults(func=cmd_grade)
+
+    p = sub.add_parser("stubs", help="regenerate the student stubs from the solutions")
+    p.add_argument("--check", action="store_true", help="only report stubs that differ")
+    p.set_defaults(func=cmd_stubs)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)

@@ -1,0 +1,93 @@
+"""Turns an error raised by student code into a message that names the likely cause.
+
+The runner reports an error as plain data: its type name, its message and the frames of
+the student's own file. Nothing here trusts those strings beyond displaying them.
+"""
+
+from __future__ import annotations
+
+# (substring of the error message, what the student should do)
+KNOWN_CAUSES: list[tuple[str, str]] = [
+    ("a leaf Variable that requires grad is being used in an in-place operation",
+     "update parameters inside `with torch.no_grad():` so the update is not recorded by autograd"),
+    ("does not require grad and does not have a grad_fn",
+     "the result is cut off from autograd: do not use .detach(), .item(), .numpy(), .data or torch.tensor(...) "
+     "on values you need gradients of"),
+    ("Trying to backward through the graph a second time",
+     "compute the loss afresh in every iteration before calling backward()"),
+    ("mat1 and mat2 shapes cannot be multiplied",
+     "check the shapes: X is (n, d), w is (d, 1), so X @ w is (n, 1)"),
+    ("must match the size of tensor",
+     "two tensors of incompatible shapes were combined: print their .shape and reshape one to match"),
+    ("unsupported operand type(s) for *: 'float' and 'NoneType'",
+     "param.grad is None: backward() must run before the update, and a gradient cleared with `= None` "
+     "is not available until the next backward()"),
+    ("unsupported operand type(s) for /: 'NoneType'",
+     "param.grad is None: backward() must run before the update"),
+    ("'NoneType' object has no attribute",
+     "something you expected to be a tensor is None (a missing `return`, or a gradient that was never computed)"),
+    ("referenced before assignment",
+     "a variable is used before it is given a value: in forward(), start from the `input` argument"),
+    ("cannot access local variable",
+     "a variable is used before it is given a value: in forward(), start from the `input` argument"),
+    ("expected scalar type", "tensors of different dtypes were mixed: keep everything float32"),
+    ("found dtype", "tensors of different dtypes were mixed: keep everything float32"),
+    ("can't allocate memory", "your code used more memory than the limit: look for a huge tensor, "
+                              "e.g. an (n, n) result from broadcasting (n,) against (n, 1)"),
+    ("object is not iterable", "return an iterable (use `yield` in a loop, or return a list/DataLoader)"),
+    ("object is not callable", "a name you call is not a function: check for a variable shadowing it"),
+    ("takes", "the function is called with the arguments from the assignment's signature: keep that signature"),
+    ("got an unexpected keyword argument",
+     "keep the exact signature from the assignment, keyword arguments included"),
+]
+
+TYPE_CAUSES = {
+    "MemoryError": "your code used more memory than the limit",
+    "RecursionError": "a function calls itself without end",
+    "SystemExit": "do not call sys.exit()/exit() in your module",
+    "KeyboardInterrupt": "do not raise KeyboardInterrupt",
+    "ModuleNotFoundError": "only torch, numpy, matplotlib and the standard library are available",
+}
+
+
+def likely_cause(error_type: str, message: str) -> str:
+    for needle, cause in KNOWN_CAUSES:
+        if needle in message:
+            return cause
+    return TYPE_CAUSES.get(error_type, "")
+
+
+def _where(error: dict) -> str:
+    frames = error.get("where")
+    if not isinstance(frames, list) or not frames:
+        return ""
+    last = frames[-1]
+    if not (isinstance(last, list) and len(last) == 3):
+        return ""
+    lineno, func, line = last
+    code = f": `{str(line)[:200]}`" if line else ""
+    return f" (line {lineno} of your file, in {str(func)[:80]}{code})"
+
+
+def _text(error: dict) -> tuple[str, str]:
+    return str(error.get("type", "Error"))[:100], str(error.get("message", ""))[:1000]
+
+
+def call_failure(label: str, error: dict) -> str:
+    etype, message = _text(error)
+    if etype == "NotImplementedError":
+        return f"{label}: not implemented yet"
+    if etype == "LookupError" and message.startswith("missing:"):
+        return f"`{label}` is missing from your module"
+    cause = likely_cause(etype, message)
+    text = f"{label} raised {etype}: {message}{_where(error)}"
+    return f"{text}. Likely cause: {cause}" if cause else text
+
+
+def import_failure(error: dict) -> str:
+    etype, message = _text(error)
+    if etype in ("SyntaxError", "IndentationError", "TabError"):
+        return f"your module has a {etype}{_where(error)}: {message}. Fix it, then run the self-check again"
+    cause = likely_cause(etype, message)
+    text = f"importing your module raised {etype}: {message}{_where(error)}"
+    return f"{text}. Likely cause: {cause}" if cause else text

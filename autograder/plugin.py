@@ -1,0 +1,161 @@
+"""The pytest plugin that turns the grading suites into a judge for many submissions.
+
+One pytest session grades a whole batch: every test that asks for ``sub`` is
+parametrized over the students at session scope, so pytest runs all tests of one
+student, tears that student's runner down, then moves on. Suite tests get:
+
+- ``sub``: the student's module (``autograder.submission.Submission``), reseeded per test;
+- ``ref``: the reference solution, imported here in the judge (trusted code only);
+- ``rng``: a ``torch.Generator`` seeded per (run seed, student, test) for the inputs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+import torch
+
+from autograder.assignments import Assignment
+from autograder.checks import CheckFailed
+from autograder.results import ERROR, FAILED, NOT_IMPLEMENTED, PASSED, StudentResult, TestOutcome
+from autograder.sandbox import Limits, Zygote
+from autograder.submission import Submission, SubmissionError
+
+
+def exercise(name: str, points: float = 1.0) -> pytest.MarkDecorator:
+    """Mark a check as part of exercise ``name``, worth ``points``."""
+    return pytest.mark.exercise(name, points=points)
+
+
+@dataclass
+class StudentSpec:
+    student: str
+    source: bytes = b""
+    error: str = ""  # set when intake found no usable module: every check fails with it
+    sha256: str = ""
+
+
+@dataclass
+class RunConfig:
+    seed: int = 0
+    limits: Limits = field(default_factory=Limits)
+    hidden: bool = True
+    isolation: str = "process"
+
+
+def derive_seed(*parts: object) -> int:
+    digest = hashlib.sha256(":".join(map(str, parts)).encode()).digest()
+    return int.from_bytes(digest[:7], "big")
+
+
+class GradingPlugin:
+    def __init__(self, assignment: Assignment, students: list[StudentSpec], config: RunConfig,
+                 on_result: Callable[[StudentResult], None]):
+        self.assignment = assignment
+        self.students = {s.student: s for s in students}
+        self.order = [s.student for s in students]
+        self.config = config
+        self.on_result = on_result
+        self.results: dict[str, StudentResult] = {}
+        self.started: dict[str, float] = {}
+        self.collected: list[pytest.Item] = []
+
+    # ------------------------------------------------------------ collection
+
+    def pytest_generate_tests(self, metafunc: pytest.Metafunc) -> None:
+        if "sub" in metafunc.fixturenames:
+            metafunc.parametrize("student", self.order, indirect=True, scope="session", ids=self.order)
+
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        # Group by student (stable within a student) so each runner is set up once.
+        position = {name: i for i, name in enumerate(self.order)}
+        items.sort(key=lambda item: position.get(_student_of(item), -1))
+        self.collected = list(items)
+
+    # ------------------------------------------------------------ fixtures
+
+    @pytest.fixture(scope="session")
+    def zygote(self):
+        z = Zygote()
+        z.wait_ready()
+        yield z
+        z.close()
+
+    @pytest.fixture(scope="session")
+    def ref(self):
+        return self.assignment.load_reference()
+
+    @pytest.fixture(scope="session")
+    def student(self, request: pytest.FixtureRequest, zygote: Zygote):
+        spec = self.students[request.param]
+        self.started[spec.student] = time.perf_counter()
+        self.results[spec.student] = StudentResult(
+            student=spec.student, assignment=self.assignment.name, exercises=self.assignment.exercises,
+            seed=self.config.seed, isolation=self.config.isolation, source_sha256=spec.sha256, error=spec.error)
+        sub = Submission(zygote, spec.source, self.assignment.filename, self.assignment.name, self.config.limits)
+        if spec.error:
+            sub.load_error = SubmissionError(spec.error)
+        yield sub
+        sub.close()
+        zygote.sweep()
+        self.finish(spec.student)
+
+    @pytest.fixture
+    def sub(self, student: Submission, request: pytest.FixtureRequest):
+        student.reseed(self._seed(request))
+        yield student
+        if student.dirty:  # a fake clock or other patch: the next test gets a fresh process
+            student.close()
+
+    @pytest.fixture
+    def rng(self, request: pytest.FixtureRequest) -> torch.Generator:
+        return torch.Generator().manual_seed(self._seed(request))
+
+    def _seed(self, request: pytest.FixtureRequest) -> int:
+        return derive_seed(self.config.seed, _student_of(request.node), request.node.originalname)
+
+    # ------------------------------------------------------------ outcomes
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo):
+        outcome = yield
+        report = outcome.get_result()
+        if report.when == "call" or (report.when == "setup" and report.outcome != "passed"):
+            student = _student_of(item)
+            if student in self.results:
+                self.results[student].outcomes.append(self.outcome(item, call, report))
+
+    def outcome(self, item: pytest.Item, call: pytest.CallInfo, report: pytest.TestReport) -> TestOutcome:
+        mark = item.get_closest_marker("exercise")
+        name, points = (mark.args[0], float(mark.kwargs.get("points", 1.0))) if mark else ("?", 0.0)
+        doc = (item.function.__doc__ or item.originalname).strip().splitlines()[0].rstrip(".")
+        hidden = "hidden" in item.path.parts
+        base = dict(test=item.originalname, name=f"{name}: {doc}", exercise=name, points=points, hidden=hidden)
+        if report.passed:
+            return TestOutcome(**base, earned=points, status=PASSED)
+        exc = call.excinfo.value if call.excinfo else None
+        if isinstance(exc, SubmissionError):
+            status = NOT_IMPLEMENTED if exc.not_implemented else FAILED
+            return TestOutcome(**base, earned=0.0, status=status, message=str(exc))
+        if isinstance(exc, CheckFailed):
+            return TestOutcome(**base, earned=0.0, status=FAILED, message=str(exc))
+        if isinstance(exc, AssertionError):
+            return TestOutcome(**base, earned=0.0, status=FAILED, message=str(exc).split("\nassert ")[0])
+        # A bug in the suite, or a value the suite did not foresee: fail the check, but say so.
+        what = f"{type(exc).__name__}: {exc}" if exc else report.longreprtext[-500:]
+        return TestOutcome(**base, earned=0.0, status=ERROR,
+                           message=f"the grader could not check this ({what}); please tell your instructor")
+
+    def finish(self, student: str) -> None:
+        result = self.results[student]
+        result.seconds = time.perf_counter() - self.started[student]
+        self.on_result(result)
+
+
+def _student_of(item) -> str:
+    callspec = getattr(item, "callspec", None)
+    return callspec.params.get("student", "") if callspec else ""

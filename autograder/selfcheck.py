@@ -1,0 +1,49 @@
+"""The student's self-check: the public checks against one module, as a table per exercise."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from pathlib import Path
+
+from autograder.assignments import Assignment
+from autograder.intake import check_source
+from autograder.judge import judge
+from autograder.plugin import RunConfig, StudentSpec
+from autograder.results import NOT_IMPLEMENTED, PASSED, StudentResult
+
+
+def self_check(assignment: Assignment, path: Path, *, seed: int | None = None, timeout: float | None = None,
+               hidden: bool = False) -> StudentResult:
+    error = check_source(path) if path.is_file() else f"{path} does not exist"
+    source = path.read_bytes() if not error else b""
+    spec = StudentSpec(student=path.stem, source=source, error=error,
+                       sha256=hashlib.sha256(source).hexdigest() if source else "")
+    config = RunConfig(seed=secrets.randbits(32) if seed is None else seed, hidden=hidden)
+    if timeout is not None:
+        from dataclasses import replace
+
+        config.limits = replace(config.limits, call_seconds=timeout)
+    return judge(assignment, [spec], config, lambda r: None)[0]
+
+
+def render(result: StudentResult, path: Path) -> str:
+    rows = []
+    width = max([len(e) for e in result.exercises] + [8])
+    for exercise, tests in result.by_exercise().items():
+        status = result.exercise_status(tests)
+        label = {PASSED: "passed", NOT_IMPLEMENTED: "not implemented yet"}.get(status, "FAILED")
+        earned = sum(o.earned for o in tests)
+        total = sum(o.points for o in tests)
+        rows.append(f"  {exercise:<{width}}  {label:<20} {earned:g}/{total:g}")
+        if status not in (PASSED, NOT_IMPLEMENTED):
+            for o in tests:
+                if o.status != PASSED:
+                    rows.append(f"  {'':<{width}}  - {o.message}")
+    head = f"Self-check of {path} ({result.assignment}, public checks only)"
+    if result.error:
+        head += f"\n  {result.error}"
+    passed = sum(1 for tests in result.by_exercise().values() if result.exercise_status(tests) == PASSED)
+    foot = (f"{passed} of {len(result.exercises)} exercises pass the public checks. "
+            "The hidden grading suite checks more (values against the reference, gradients, convergence).")
+    return "\n".join([head, "", *rows, "", foot])

@@ -1,0 +1,247 @@
+"""What a grading test holds: a proxy for one student's module, living in a runner.
+
+``sub.call("linreg", X, w, b)`` runs the student's ``linreg`` in the runner and returns
+plain data; any failure on the student's side becomes a ``SubmissionError`` whose
+message is already written for the student.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from autograder import hints
+from autograder.runner import wire
+from autograder.sandbox import Limits, Runner, RunnerDied, RunnerTimeout, Zygote
+
+
+class SubmissionError(AssertionError):
+    """The student's code failed, hung, died or is missing; the message says so for the student."""
+
+    def __init__(self, message: str, *, not_implemented: bool = False):
+        super().__init__(message)
+        self.not_implemented = not_implemented
+
+
+@dataclass
+class Run:
+    """The outcome of one call: the value returned and the arguments as they are afterwards."""
+
+    value: Any
+    args: list = field(default_factory=list)
+    kwargs: dict = field(default_factory=dict)
+    sent_refs: dict[int, int] = field(default_factory=dict)
+
+    def is_same_object(self, after: Any, sent: Any) -> bool:
+        """Whether a tensor that came back is the very tensor object that was passed in."""
+        ref = getattr(after, "ref", None)
+        return ref is not None and ref == self.sent_refs.get(id(sent))
+
+
+class Remote:
+    """An object kept in the runner (a Timer, an nn.Module, a DataLoader)."""
+
+    def __init__(self, sub: Submission, obj: wire.RemoteObject, label: str):
+        self.sub = sub
+        self.obj = obj
+        self.label = label
+        self.generation = sub.generation
+
+    @property
+    def type_name(self) -> str:
+        return self.obj.type_name
+
+    def call(self, method: str, *args: Any, **kwargs: Any) -> Any:
+        return self.sub._call({"target": self._target(), "method": method},
+                              f"{self.label}.{method}", args, kwargs).value
+
+    def run(self, method: str | None, *args: Any, backward: bool = False, **kwargs: Any) -> Run:
+        header = {"target": self._target()}
+        if method:
+            header["method"] = method
+        return self.sub._call(header, f"{self.label}.{method}" if method else self.label, args, kwargs,
+                              backward=backward, report_args=True)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self.sub._call({"target": self._target()}, self.label, args, kwargs).value
+
+    def get(self, name: str) -> Any:
+        header, bufs = self.sub._request({"op": "getattr", "target": self._target(), "name": name},
+                                         f"{self.label}.{name}")
+        return self.sub._decode(header, bufs)
+
+    def state(self) -> dict:
+        """``{"state": {name: tensor}, "children": [type names], "training": bool}`` of an nn.Module."""
+        header, bufs = self.sub._request({"op": "state", "target": self._target()}, self.label)
+        return self.sub._decode(header, bufs)
+
+    def items(self) -> list:
+        header, bufs = self.sub._request({"op": "iterate", "target": self._target()}, f"iterating {self.label}")
+        return self.sub._decode(header, bufs)
+
+    def _target(self) -> int:
+        if self.generation != self.sub.generation:
+            raise SubmissionError(f"{self.label} was lost when the submission's process was restarted")
+        return self.obj.handle
+
+    def _wire(self) -> dict:
+        return {"__handle__": {"id": self._target()}}
+
+
+class Submission:
+    """One student's module, loaded in a runner forked from the zygote; restarted on death."""
+
+    def __init__(self, zygote: Zygote, source: bytes, filename: str, module: str, limits: Limits):
+        self.zygote = zygote
+        self.source = source
+        self.filename = filename
+        self.module = module
+        self.limits = limits
+        self.runner: Runner | None = None
+        self.load_error: SubmissionError | None = None
+        self.names: list[str] = []
+        self.generation = 0
+        self.seed: int | None = None
+        self._seeded = False
+        self.dirty = False  # the runner was altered for one test (fake clock, substitutions)
+
+    # ------------------------------------------------------------ lifecycle
+
+    def ensure(self) -> Runner:
+        if self.load_error is not None:
+            raise self.load_error
+        if self.runner is None or self.runner.dead:
+            self.generation += 1
+            self.runner = self.zygote.spawn(self.limits)
+            self._seeded = False
+            self.dirty = False
+            try:
+                reply, _ = self.runner.request(
+                    {"op": "load", "module": self.module, "filename": self.filename}, [self.source])
+            except RunnerTimeout:
+                self.load_error = SubmissionError(
+                    f"importing your module did not finish within {self.limits.call_seconds:g} s: "
+                    "move slow top-level code (training, plotting, input()) under `if __name__ == \"__main__\":`")
+                raise self.load_error from None
+            except RunnerDied:
+                self.load_error = SubmissionError(
+                    "your module ended the process while being imported (sys.exit/os._exit or a crash at top level): "
+                    "keep top-level code to imports and definitions")
+                raise self.load_error from None
+            if not reply.get("ok"):
+                self.load_error = SubmissionError(hints.import_failure(reply.get("error") or {}))
+                raise self.load_error
+            names = reply.get("names")
+            self.names = [n for n in names if isinstance(n, str)] if isinstance(names, list) else []
+        if not self._seeded and self.seed is not None:
+            self.runner.request({"op": "seed", "seed": self.seed})
+            self._seeded = True
+        return self.runner
+
+    def reseed(self, seed: int) -> None:
+        self.seed = seed
+        self._seeded = False
+
+    def close(self) -> None:
+        if self.runner is not None and not self.runner.dead:
+            self.runner.kill()
+        self.runner = None
+
+    # ------------------------------------------------------------ calls
+
+    def has(self, name: str) -> bool:
+        self.ensure()
+        return name in self.names
+
+    def call(self, name: str, *args: Any, **kwargs: Any) -> Any:
+        """Call the student's ``name(*args, **kwargs)`` and return its value as plain data."""
+        return self._call({"target": name}, name, args, kwargs).value
+
+    def run(self, name: str, *args: Any, backward: bool = False, **kwargs: Any) -> Run:
+        """Like ``call``, but also report the arguments afterwards (in-place updates, gradients).
+
+        With ``backward=True`` the runner calls ``.sum().backward()`` on the result, so the
+        returned argument tensors carry the gradients the student's code produced.
+        """
+        return self._call({"target": name}, name, args, kwargs, backward=backward, report_args=True)
+
+    def new(self, name: str, *args: Any, **kwargs: Any) -> Remote:
+        """Call ``name`` and keep the result in the runner (a class, a model factory)."""
+        header, bufs, _ = self._send_call({"op": "new", "target": name}, name, args, kwargs)
+        return Remote(self, self._decode(header, bufs), name)
+
+    def fake_clock(self, start: float = 1000.0) -> None:
+        """Replace time.time/perf_counter/monotonic (and friends) in the runner by a clock the judge moves."""
+        self._request({"op": "fake_clock", "start": start}, "installing the test clock")
+        self.dirty = True
+
+    def substitute(self, sources: dict[str, str]) -> None:
+        """Replace functions of the student's module, for this test only, by the given source.
+
+        Used for exercises that build on earlier ones (``train`` calls ``sgd``): the earlier
+        functions are swapped for the textbook's published versions so that one bug costs
+        one exercise. Only public textbook code is ever sent, never the reference solution.
+        """
+        self._request({"op": "substitute", "sources": sources}, "substituting textbook helpers")
+        self.dirty = True
+
+    def advance_clock(self, seconds: float) -> None:
+        self._request({"op": "advance", "dt": seconds}, "advancing the test clock")
+
+    # ------------------------------------------------------------ internals
+
+    def _call(self, header: dict, label: str, args: tuple, kwargs: dict, *, backward: bool = False,
+              report_args: bool = False) -> Run:
+        header = dict(header, op="call", backward=backward, report_args=report_args)
+        reply, bufs, refs = self._send_call(header, label, args, kwargs)
+        dec = wire.Decoder(bufs)
+        try:
+            return Run(value=dec.decode(reply.get("value")),
+                       args=dec.decode(reply.get("args", [])) or [],
+                       kwargs=dec.decode(reply.get("kwargs", {"__dict__": []})) or {},
+                       sent_refs=refs)
+        except wire.ProtocolError as e:
+            raise SubmissionError(f"{label} returned something the grader cannot read ({e})") from None
+
+    def _send_call(self, header: dict, label: str, args: tuple, kwargs: dict) -> tuple[dict, list, dict]:
+        enc = wire.Encoder(number_tensors=True, to_handle=_remote_to_wire)
+        header = dict(header, args=enc.encode(list(args)), kwargs=enc.encode(dict(kwargs)))
+        if isinstance(header.get("target"), str):
+            self.ensure()
+            if header["target"] not in self.names:
+                raise SubmissionError(
+                    f"`{header['target']}` is missing from your module: define it with the name and "
+                    "signature given in the assignment")
+        reply, bufs = self._request(header, label, enc.buffers)
+        return reply, bufs, enc.refs
+
+    def _request(self, header: dict, label: str, buffers: list[bytes] = ()) -> tuple[dict, list]:
+        runner = self.ensure()
+        try:
+            reply, bufs = runner.request(header, buffers)
+        except RunnerTimeout:
+            raise SubmissionError(
+                f"{label} did not return within {self.limits.call_seconds:g} s: look for an infinite loop "
+                "(a `while` whose condition never changes, a generator that never stops)") from None
+        except RunnerDied:
+            raise SubmissionError(
+                f"the submission's process ended during {label} (os._exit, a crash, or more than "
+                f"{self.limits.memory_bytes / 1024**3:g} GiB of memory)") from None
+        except wire.ProtocolError as e:
+            runner.kill()
+            raise SubmissionError(f"{label} sent back something the grader cannot read ({e})") from None
+        if not reply.get("ok"):
+            error = reply.get("error") or {}
+            raise SubmissionError(hints.call_failure(label, error),
+                                  not_implemented=error.get("type") == "NotImplementedError")
+        return reply, bufs
+
+    def _decode(self, header: dict, bufs: list) -> Any:
+        value = wire.Decoder(bufs).decode(header.get("value"))
+        return value
+
+
+def _remote_to_wire(enc: wire.Encoder, value: Any, depth: int) -> dict:
+    if isinstance(value, Remote):
+        return value._wire()
+    raise TypeError(f"cannot send a {type(value).__name__} to the submission")
