@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -19,6 +20,19 @@ from autograder.runner.wire import FigureInfo, Iterated, RemoteObject
 
 class CheckFailed(AssertionError):
     """A check did not hold; the message is the student's feedback."""
+
+
+@contextmanager
+def hint_on_error(hint: str):
+    """Add ``hint`` to the message when the student's code raises inside this block."""
+    from autograder.submission import SubmissionError
+
+    try:
+        yield
+    except SubmissionError as e:
+        if e.not_implemented:
+            raise
+        raise SubmissionError(f"{e}. Hint: {hint}") from None
 
 
 def fail(message: str) -> None:
@@ -136,5 +150,5 @@ def expect_figure(value: Any, what: str, *, hint: str = "") -> FigureInfo:
         fail(f"{what} should return the matplotlib Figure (e.g. `fig, ax = plt.subplots()` ... "
              f"`return fig`), but it returned {kind(value)}. {hint}".strip())
     if not value.axes:
-        fail(f"{what} returned a figure with no axes: draw on `ax = fig.add_subplot()` or plt.subplots(). {hint}".strip())
+        fail(f"{what} returned a figure with no axes: draw on `fig, ax = plt.subplots()`. {hint}".strip())
     return value

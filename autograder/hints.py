@@ -19,9 +19,11 @@ KNOWN_CAUSES: list[tuple[str, str]] = [
      "check the shapes: X is (n, d), w is (d, 1), so X @ w is (n, 1)"),
     ("must match the size of tensor",
      "two tensors of incompatible shapes were combined: print their .shape and reshape one to match"),
+    ("object has no attribute 'zero_'",
+     "param.grad is None here: after `param = param - ...` the name points to a new tensor without a gradient; "
+     "update the parameter in place with `param -= ...`"),
     ("unsupported operand type(s) for *: 'float' and 'NoneType'",
-     "param.grad is None: backward() must run before the update, and a gradient cleared with `= None` "
-     "is not available until the next backward()"),
+     "param.grad is None: create the parameters with requires_grad=True, and call backward() before the update"),
     ("unsupported operand type(s) for /: 'NoneType'",
      "param.grad is None: backward() must run before the update"),
     ("'NoneType' object has no attribute",
@@ -36,7 +38,8 @@ KNOWN_CAUSES: list[tuple[str, str]] = [
                               "e.g. an (n, n) result from broadcasting (n,) against (n, 1)"),
     ("object is not iterable", "return an iterable (use `yield` in a loop, or return a list/DataLoader)"),
     ("object is not callable", "a name you call is not a function: check for a variable shadowing it"),
-    ("takes", "the function is called with the arguments from the assignment's signature: keep that signature"),
+    ("positional argument",
+     "the function is called with the arguments from the assignment's signature: keep that signature"),
     ("got an unexpected keyword argument",
      "keep the exact signature from the assignment, keyword arguments included"),
 ]

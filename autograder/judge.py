@@ -62,7 +62,8 @@ def judge(assignment: Assignment, students: list[StudentSpec], config: RunConfig
     with contextlib.redirect_stdout(log):
         code = pytest.main(pytest_args(assignment.suite(config.hidden)), plugins=[plugin])
     if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED) or len(results) != len(students):
-        raise JudgeError(f"the {assignment.name} suite did not run (pytest exit {int(code)}):\n{log.getvalue()[-4000:]}")
+        raise JudgeError(f"the {assignment.name} suite did not run (pytest exit {int(code)}):\n"
+                         f"{log.getvalue()[-4000:]}")
     return results
 
 

@@ -13,7 +13,8 @@ class Progress:
         self.bar = None
         if not quiet and sys.stderr.isatty():
             try:
-                from rich.progress import BarColumn, MofNCompleteColumn, Progress as Bar, TextColumn, TimeRemainingColumn
+                from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeRemainingColumn
+                from rich.progress import Progress as Bar
             except ImportError:
                 return
             self.bar = Bar(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),

@@ -1,6 +1,6 @@
 """The textbook's own versions (d2l 3.1-3.2, as printed in the book and the seeds).
 
-Exercises that build on earlier ones (``train``, ``benchmark_addition``) are graded with
+Exercises that build on earlier ones (``train``, ``benchmark_addition``, ``plot_normals``) are graded with
 these substituted for the student's earlier functions, so one bug costs one exercise.
 This is public textbook code; the reference solution itself never enters a runner.
 """
@@ -29,6 +29,15 @@ class Timer:
 
     def cumsum(self):
         return np.array(self.times).cumsum().tolist()
+'''
+
+NORMAL = '''
+import math
+import numpy as np
+
+def normal(x, mu, sigma):
+    p = 1 / math.sqrt(2 * math.pi * sigma ** 2)
+    return p * np.exp(-0.5 / sigma ** 2 * (x - mu) ** 2)
 '''
 
 ADD_LOOP = '''
@@ -81,5 +90,6 @@ def sgd(params, lr, batch_size):
             param.grad.zero_()
 '''
 
+FOR_PLOT = {"normal": NORMAL}
 FOR_TRAIN = {"data_iter": DATA_ITER, "linreg": LINREG, "squared_loss": SQUARED_LOSS, "sgd": SGD}
 FOR_BENCHMARK = {"Timer": TIMER, "add_loop": ADD_LOOP, "add_vectorized": ADD_VECTORIZED}

@@ -4,6 +4,7 @@ import numpy as np
 
 from autograder.checks import expect, expect_close, expect_figure
 from autograder.plugin import exercise
+from autograder.suites.linear_regression.textbook import FOR_PLOT
 
 
 def _axes_with_lines(fig):
@@ -16,6 +17,7 @@ def _axes_with_lines(fig):
 def test_one_line_per_pair(sub, ref):
     """draws one correct density curve per (mu, sigma) over np.arange(-7, 7, 0.01)"""
     params = ((1, 0.5), (-2, 1.5))
+    sub.substitute(FOR_PLOT)  # a wrong `normal` costs only the `normal` exercise
     ax = _axes_with_lines(expect_figure(sub.call("plot_normals", params), "plot_normals(params)"))
     expect(len(ax.lines) == len(params),
            f"plot_normals({params}) drew {len(ax.lines)} lines, expected {len(params)}: one ax.plot per pair, "

@@ -71,9 +71,10 @@ def test_clears_the_gradients(sub, rng):
 @exercise("sgd", points=1)
 def test_update_is_not_recorded_by_autograd(sub, rng):
     """leaves the parameters as leaf tensors that still require grad"""
-    _, _, after, *_ = _step(sub, rng)
-    for name, a in zip(("w", "b"), after):
+    _, sent, after, *_ = _step(sub, rng)
+    for name, s, a in zip(("w", "b"), sent, after):
         a = expect_tensor(a, f"{name} after sgd")
+        expect(not torch.equal(a.detach(), s.detach()), f"{name} did not change: {IN_PLACE}")
         expect(a.requires_grad, f"{name} no longer requires grad after sgd: update the values, do not detach "
                "or re-create the parameter")
         expect(a.grad_fn_name is None, f"{name} became the result of an operation ({a.grad_fn_name}) instead of a "

@@ -1,6 +1,6 @@
 """Timer, checked against a fake clock the judge moves (no real sleeps)."""
 
-from autograder.checks import expect, expect_float, expect_sequence
+from autograder.checks import expect, expect_float, expect_sequence, hint_on_error
 from autograder.plugin import exercise
 
 NOT_STARTED = "Timer.__init__ must start the timer: call self.start() at the end of __init__"
@@ -12,7 +12,8 @@ def test_init_starts_the_timer(sub):
     sub.fake_clock(start=1000.0)
     timer = sub.new("Timer")
     sub.advance_clock(1.5)
-    seconds = expect_float(timer.call("stop"), "Timer().stop()", hint=NOT_STARTED)
+    with hint_on_error(NOT_STARTED):
+        seconds = expect_float(timer.call("stop"), "Timer().stop()", hint=NOT_STARTED)
     expect(abs(seconds - 1.5) < 1e-6,
            f"Timer().stop() returned {seconds:g} when 1.5 s passed since the Timer was created. {NOT_STARTED}; "
            "stop() returns the time now minus the time of the last start")

@@ -1,0 +1,83 @@
+"""For every assignment with a catalogue in tests/mistakes/: the reference gets full marks under
+50 input seeds, the untouched stub gets 0 with "not implemented yet", every catalogued mistake
+loses points on its own exercise only (with a hint naming the cause), every correct
+alternative gets full marks, and one submission graded 20 times gets one score."""
+
+from __future__ import annotations
+
+import pytest
+
+from autograder.assignments import all_assignments
+from autograder.results import NOT_IMPLEMENTED, PASSED
+from tests.conftest import REPEATS, SEEDS, catalogue
+
+NAMES = [a.name for a in all_assignments()]
+
+
+def _failures(result):
+    return "\n".join(f"  {o.name}: {o.message}" for o in result.outcomes if o.status != PASSED)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_reference_gets_full_marks_under_every_seed(graded_class, name):
+    graded = graded_class(name)
+    for k in range(SEEDS):
+        result = graded[f"reference_{k:02d}"]
+        assert result.score == result.max_score > 0, f"seed {result.seed}, reference_{k:02d}:\n{_failures(result)}"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_untouched_stub_gets_zero_with_not_implemented(graded_class, name):
+    result = graded_class(name)["untouched_stub"]
+    assert result.score == 0
+    for o in result.outcomes:
+        assert o.status == NOT_IMPLEMENTED, f"{o.name}: {o.status}: {o.message}"
+        assert o.message.endswith("not implemented yet")
+    assert "Traceback" not in result.feedback_markdown()
+
+
+def _variants(kind: str):
+    params = []
+    for name in NAMES:
+        mistakes, alternatives = catalogue(name)
+        for v in mistakes if kind == "mistake" else alternatives:
+            params.append(pytest.param(name, v, id=f"{name}-{v.name}"))
+    return params
+
+
+@pytest.mark.parametrize(("name", "variant"), _variants("mistake"))
+def test_mistake_loses_points_on_its_own_exercise_only(graded_class, name, variant):
+    result = graded_class(name)[variant.name]
+    points = result.exercise_points()
+    full = {e: sum(o.points for o in tests) for e, tests in result.by_exercise().items()}
+    assert points[variant.exercise] < full[variant.exercise], (
+        f"{variant.name} did not lose points on {variant.exercise}")
+    others = {e: (points[e], full[e]) for e in full if e != variant.exercise and points[e] != full[e]}
+    assert not others, f"{variant.name} also lost points on {others}:\n{_failures(result)}"
+    messages = " ".join(o.message for o in result.outcomes if o.status != PASSED)
+    assert "Traceback" not in messages and "grader could not check" not in messages, messages
+    for word in variant.hint:
+        assert word in messages, f"the feedback for {variant.name} should mention {word!r}:\n{messages}"
+
+
+@pytest.mark.parametrize(("name", "variant"), _variants("alternative"))
+def test_correct_alternative_gets_full_marks(graded_class, name, variant):
+    result = graded_class(name)[variant.name]
+    assert result.score == result.max_score, _failures(result)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_same_submission_same_score_every_time(graded_class, name):
+    graded = graded_class(name)
+    scores = {graded[f"imperfect_{k:02d}"].score for k in range(REPEATS)}
+    points = {tuple(graded[f"imperfect_{k:02d}"].exercise_points().items()) for k in range(REPEATS)}
+    assert len(scores) == 1 and len(points) == 1, scores
+    assert 0 < scores.pop() < graded["reference_00"].max_score
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_catalogue_is_large_enough(name):
+    mistakes, alternatives = catalogue(name)
+    minimum = 15 if name == "linear_regression" else 8
+    assert len(mistakes) >= minimum and len(alternatives) >= (5 if name == "linear_regression" else 3)
+    assert len({v.name for v in mistakes + alternatives}) == len(mistakes + alternatives)
