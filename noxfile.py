@@ -1,0 +1,61 @@
+"""The kit's front door: nox -s grade | tests | check | lint | release."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nox
+
+nox.options.sessions = ["tests", "lint"]
+nox.options.reuse_existing_virtualenvs = True
+nox.options.default_venv_backend = "venv"  # pip, not uv: uv ignores the local CPU wheel of torch
+
+ROOT = Path(__file__).parent
+TORCH = "torch==2.13.0"  # pinned: an unpinned torch pulls a multi-GB CUDA build
+
+
+def install(session: nox.Session, *extra: str) -> None:
+    session.install(TORCH)
+    session.install("-e", ".", *extra)
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """The kit's own test suite."""
+    install(session, "rich")
+    session.run("python", "-m", "pytest", "tests", "-q", "-p", "no:cacheprovider", *session.posargs,
+                env={"OMP_NUM_THREADS": "1"})
+
+
+@nox.session
+def grade(session: nox.Session) -> None:
+    """Grade submissions. Default: the bundled sample classes in samples/ into out/<assignment>/.
+
+    With arguments they pass through: nox -s grade -- ASSIGNMENT SUBMISSIONS --out OUT [--workers N]
+    """
+    install(session, "rich")
+    if session.posargs:
+        session.run("python", "-m", "autograder", "grade", *session.posargs)
+        return
+    for folder in sorted((ROOT / "samples").iterdir()):
+        if folder.is_dir():
+            session.run("python", "-m", "autograder", "grade", folder.name, str(folder),
+                        "--out", str(ROOT / "out" / folder.name))
+    session.log(f"Grades, results and feedback are in {ROOT / 'out'}/<assignment>/")
+
+
+@nox.session
+def check(session: nox.Session) -> None:
+    """Student self-check: nox -s check -- ASSIGNMENT [PATH] (default: linear_regression's stub)."""
+    install(session)
+    session.run("python", "-m", "autograder", "check", *(session.posargs or ["linear_regression"]),
+                success_codes=[0, 1])
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """ruff, and the stubs must match the solutions they are generated from."""
+    session.install("ruff")
+    session.run("ruff", "check", ".")
+    install(session)
+    session.run("python", "-m", "autograder", "stubs", "--check")
