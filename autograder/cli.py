@@ -37,18 +37,23 @@ def cmd_grade(args: argparse.Namespace) -> int:
 
     assignment = assignments.get(args.assignment)
     limits = Limits()
-    if args.timeout:
-        limits = replace(limits, call_seconds=args.timeout)
-    if args.memory_gib:
-        limits = replace(limits, memory_bytes=int(args.memory_gib * GiB))
+    for option, field, scale in (("timeout", "call_seconds", 1), ("submission_timeout", "submission_seconds", 1),
+                                 ("memory_gib", "memory_bytes", GiB), ("cpu_seconds", "cpu_seconds", 1),
+                                 ("max_processes", "processes", 1), ("max_file_mib", "file_bytes", 1024**2),
+                                 ("max_open_files", "open_files", 1)):
+        value = getattr(args, option)
+        if value is not None:
+            limits = replace(limits, **{field: type(getattr(limits, field))(value * scale)})
     try:
         batch = grade(assignment, Path(args.submissions), Path(args.out), workers=args.workers, limits=limits,
-                      seed=args.seed, quiet=args.quiet)
+                      seed=args.seed, quiet=args.quiet, isolation=args.isolation, force=args.force,
+                      only=args.only)
     except GradeError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
     full = sum(r.score == r.max_score for r in batch.results)
-    print(f"Graded {len(batch.results)} submissions in {batch.seconds:.1f} s ({full} with full marks).")
+    print(f"Graded {batch.graded} submissions in {batch.seconds:.1f} s; {len(batch.results)} in grades.csv, "
+          f"{full} with full marks. Isolation: {batch.isolation}.")
     print(f"  grades:   {batch.out / 'grades.csv'}")
     print(f"  results:  {batch.out / 'results'}/<student>.json (Gradescope format)")
     print(f"  feedback: {batch.out / 'feedback'}/<student>.md")
@@ -93,9 +98,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("submissions", help="folder with <student>/<assignment>.py or <student>.py")
     p.add_argument("--out", required=True, help="where grades.csv, results/ and feedback/ go")
     p.add_argument("--workers", type=int, default=0, help="parallel judges (default: number of cores)")
-    p.add_argument("--timeout", type=float, help="seconds per call (default 10)")
-    p.add_argument("--memory-gib", type=float, help="address-space limit per submission (default 6)")
-    p.add_argument("--seed", type=int, help="seed for the generated inputs (default: random, recorded)")
+    p.add_argument("--timeout", type=float, help="wall-clock seconds per call (default 10)")
+    p.add_argument("--submission-timeout", type=float, help="wall-clock seconds per submission (default 300)")
+    p.add_argument("--memory-gib", type=float, help="address space per submission, GiB (default 6)")
+    p.add_argument("--cpu-seconds", type=int, help="CPU seconds per runner process (default 300)")
+    p.add_argument("--max-processes", type=int, help="processes per runner where enforceable (default 256)")
+    p.add_argument("--max-file-mib", type=int, help="largest file a submission may write, MiB (default 64)")
+    p.add_argument("--max-open-files", type=int, help="open files per runner (default 256)")
+    p.add_argument("--isolation", default="auto", choices=["auto", "strict", "rlimits"],
+                   help="auto: namespaces when the host allows them; strict: refuse without; rlimits: fallback only")
+    p.add_argument("--seed", type=int, help="seed for the generated inputs (default: the folder's, else random)")
+    p.add_argument("--force", action="store_true", help="regrade submissions whose results are up to date")
+    p.add_argument("--only", action="append", metavar="STUDENT", help="regrade just this student (repeatable)")
     p.add_argument("--quiet", action="store_true", help="no progress output")
     p.set_defaults(func=cmd_grade)
 

@@ -53,6 +53,11 @@ TYPE_CAUSES = {
 }
 
 
+def is_out_of_memory(error: dict) -> bool:
+    message = str(error.get("message", ""))
+    return error.get("type") == "MemoryError" or "can't allocate memory" in message or "DefaultCPUAllocator" in message
+
+
 def likely_cause(error_type: str, message: str) -> str:
     for needle, cause in KNOWN_CAUSES:
         if needle in message:

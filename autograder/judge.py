@@ -74,8 +74,7 @@ def main() -> None:
     assignment = Assignment(job["assignment"])
     out = Path(job["out"])
     students = [
-        StudentSpec(student=s["student"], source=Path(s["path"]).read_bytes() if s.get("path") else b"",
-                    error=s.get("error", ""), sha256=s.get("sha256", ""))
+        StudentSpec(student=s["student"], source=s["source"].encode("utf-8"), error=s["error"], sha256=s["sha256"])
         for s in job["students"]
     ]
     config = RunConfig(seed=job["seed"], limits=Limits(**job["limits"]), isolation=job["isolation"])

@@ -22,7 +22,7 @@ import torch
 from autograder.assignments import Assignment
 from autograder.checks import CheckFailed
 from autograder.results import ERROR, FAILED, NOT_IMPLEMENTED, PASSED, StudentResult, TestOutcome
-from autograder.sandbox import Limits, Zygote
+from autograder.sandbox import Limits, WarmPool
 from autograder.submission import Submission, SubmissionError
 
 
@@ -44,7 +44,7 @@ class RunConfig:
     seed: int = 0
     limits: Limits = field(default_factory=Limits)
     hidden: bool = True
-    isolation: str = "process"
+    isolation: str = "rlimits"
 
 
 def derive_seed(*parts: object) -> int:
@@ -79,29 +79,31 @@ class GradingPlugin:
     # ------------------------------------------------------------ fixtures
 
     @pytest.fixture(scope="session")
-    def zygote(self):
-        z = Zygote()
-        z.wait_ready()
-        yield z
-        z.close()
+    def pool(self):
+        pool = WarmPool(self.config.isolation)
+        yield pool
+        pool.close()
 
     @pytest.fixture(scope="session")
     def ref(self):
         return self.assignment.load_reference()
 
     @pytest.fixture(scope="session")
-    def student(self, request: pytest.FixtureRequest, zygote: Zygote):
+    def student(self, request: pytest.FixtureRequest, pool: WarmPool):
         spec = self.students[request.param]
         self.started[spec.student] = time.perf_counter()
         self.results[spec.student] = StudentResult(
             student=spec.student, assignment=self.assignment.name, exercises=self.assignment.exercises,
             seed=self.config.seed, isolation=self.config.isolation, source_sha256=spec.sha256, error=spec.error)
-        sub = Submission(zygote, spec.source, self.assignment.filename, self.assignment.name, self.config.limits)
+        sub = Submission(pool, spec.source, self.assignment.filename, self.assignment.name, self.config.limits)
         if spec.error:
             sub.load_error = SubmissionError(spec.error)
         yield sub
         sub.close()
-        zygote.sweep()
+        pool.sweep()
+        self.results[spec.student].output = sub.output
+        if sub.load_error is not None and not spec.error:
+            self.results[spec.student].error = str(sub.load_error)
         self.finish(spec.student)
 
     @pytest.fixture

@@ -36,6 +36,7 @@ class StudentResult:
     seed: int = 0
     isolation: str = ""
     source_sha256: str = ""
+    output: str = ""  # the tail of what the student's code printed
 
     @property
     def score(self) -> float:
@@ -68,7 +69,7 @@ class StudentResult:
         return {
             "score": self.score,
             "execution_time": round(self.seconds, 3),
-            "output": self.error or f"{self.score:g} / {self.max_score:g} points",
+            "output": self.summary(),
             "visibility": "visible",
             "tests": [
                 {
@@ -94,6 +95,7 @@ class StudentResult:
                 "seed": self.seed,
                 "isolation": self.isolation,
                 "source_sha256": self.source_sha256,
+                "stdout": self.output,
             },
         }
 
@@ -108,7 +110,15 @@ class StudentResult:
         return cls(student=extra["student"], assignment=extra["assignment"], outcomes=outcomes,
                    exercises=extra["exercises"], error=extra.get("error", ""), seconds=data.get("execution_time", 0),
                    seed=extra.get("seed", 0), isolation=extra.get("isolation", ""),
-                   source_sha256=extra.get("source_sha256", ""))
+                   source_sha256=extra.get("source_sha256", ""), output=extra.get("stdout", ""))
+
+    def summary(self) -> str:
+        text = f"{self.score:g} / {self.max_score:g} points"
+        if self.error:
+            text = f"{self.error}\n\n{text}"
+        if self.output:
+            text += f"\n\nWhat your code printed (the end of it):\n{self.output[-2000:]}"
+        return text
 
     # ------------------------------------------------------------ feedback
 
@@ -117,6 +127,8 @@ class StudentResult:
                  f"**Score: {self.score:g} / {self.max_score:g}**", ""]
         if self.error:
             lines += [f"> {self.error}", ""]
+        if self.output:
+            lines += ["What your code printed (the end of it):", "", "```", self.output[-2000:].rstrip(), "```", ""]
         for exercise, tests in self.by_exercise().items():
             earned = sum(o.earned for o in tests)
             total = sum(o.points for o in tests)
@@ -130,7 +142,7 @@ class StudentResult:
             for o in tests:
                 box = "x" if o.status == PASSED else " "
                 lines.append(f"- [{box}] {o.name.split(': ', 1)[-1]} ({o.earned:g}/{o.points:g})")
-                if o.status != PASSED and o.message:
+                if o.status != PASSED and o.message and o.message != self.error:
                     lines.append(f"  - {o.message}")
             lines.append("")
         return "\n".join(lines).rstrip() + "\n"

@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import asdict, dataclass
-from pathlib import Path
 
+from autograder.isolation import NAMESPACES, RLIMITS, bwrap_binary, bwrap_command
 from autograder.runner import wire
 
 GiB = 1024**3
@@ -27,6 +29,7 @@ class Limits:
     """Per-runner resource limits; the defaults leave torch ample room."""
 
     call_seconds: float = 10.0
+    submission_seconds: float = 300.0  # wall clock for all of one submission's checks
     memory_bytes: int = 6 * GiB  # address space: torch alone maps ~1.5 GiB
     cpu_seconds: int = 300
     file_bytes: int = 64 * 1024**2
@@ -61,25 +64,34 @@ def runner_environment(tmp: str) -> dict[str, str]:
 
 
 class Zygote:
-    """A warm process that has imported torch and forks one runner per request."""
+    """A warm process that has imported torch and forks one runner per request.
 
-    def __init__(self) -> None:
-        self.tmp = tempfile.mkdtemp(prefix="autograder-")
+    Under ``namespaces`` isolation it runs inside bubblewrap, so pids it reports are
+    namespace-local: every kill and status query therefore goes through the zygote.
+    """
+
+    def __init__(self, isolation: str = RLIMITS) -> None:
+        self.isolation = isolation
+        self.host_tmp = tempfile.mkdtemp(prefix="autograder-")
+        os.chmod(self.host_tmp, 0o711)  # runners drop to an unprivileged uid in the fallback
+        self.tmp = "/tmp" if isolation == NAMESPACES else self.host_tmp
         parent, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self.control = parent
+        env = runner_environment(self.tmp)
+        argv = [sys.executable, "-I", "-m", "autograder.runner.zygote", str(child.fileno())]
+        if isolation == NAMESPACES:
+            argv = bwrap_command(bwrap_binary(), argv, child.fileno())
+            setenv = [arg for k, v in env.items() for arg in ("--setenv", k, v)]
+            cut = argv.index("--")
+            argv = argv[:cut] + setenv + argv[cut:]
         self.process = subprocess.Popen(
-            [sys.executable, "-I", "-m", "autograder.runner.zygote", str(child.fileno())],
-            pass_fds=[child.fileno()],
-            env=runner_environment(self.tmp),
-            cwd=self.tmp,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+            argv, pass_fds=[child.fileno()], env=env, cwd=self.host_tmp,
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
         )
         child.close()
         self._ready = False
 
-    def wait_ready(self, timeout: float = 120.0) -> None:
+    def wait_ready(self, timeout: float = 180.0) -> None:
         if self._ready:
             return
         self.control.settimeout(timeout)
@@ -88,9 +100,15 @@ class Zygote:
         except (TimeoutError, OSError):
             data = b""
         if not data:
-            err = self.process.stderr.read().decode(errors="replace") if self.process.poll() is not None else ""
-            raise RuntimeError(f"the runner zygote failed to start:\n{err[-3000:]}")
+            self.process.kill()
+            err = self.process.stderr.read().decode(errors="replace")
+            raise RuntimeError(f"the runner zygote failed to start ({self.isolation}):\n{err[-3000:]}")
         self._ready = True
+
+    def _ask(self, request: dict) -> dict:
+        self.control.settimeout(30)
+        self.control.send(json.dumps(request).encode())
+        return json.loads(self.control.recv(65536))
 
     def spawn(self, limits: Limits) -> Runner:
         self.wait_ready()
@@ -99,16 +117,27 @@ class Zygote:
         self.control.settimeout(30)
         socket.send_fds(self.control, [json.dumps(request).encode()], [theirs.fileno()])
         theirs.close()
-        reply = json.loads(self.control.recv(65536))
-        return Runner(int(reply["pid"]), ours, limits)
+        data, fds, _, _ = socket.recv_fds(self.control, 65536, 1)
+        reply = json.loads(data)
+        return Runner(int(reply["pid"]), ours, limits, self, OutputTail(fds[0]) if fds else None)
+
+    def kill(self, pid: int) -> None:
+        try:
+            self._ask({"op": "kill", "pid": pid})
+        except (OSError, ValueError):
+            self.process.kill()  # an unresponsive zygote takes its runners with it
+
+    def status(self, pid: int) -> dict:
+        try:
+            return self._ask({"op": "status", "pid": pid})
+        except (OSError, ValueError):
+            return {}
 
     def sweep(self) -> None:
-        """Kill whatever a finished submission left behind, detached daemons included."""
+        """Kill whatever a finished submission left behind (daemons too) and empty its /tmp."""
         if not self._ready or self.process.poll() is not None:
             return
-        self.control.settimeout(30)
-        self.control.send(json.dumps({"op": "sweep", "keep": []}).encode())
-        self.control.recv(65536)
+        self._ask({"op": "sweep", "keep": [], "tmp_base": self.tmp})
 
     def alive(self) -> bool:
         return self.process.poll() is None
@@ -124,16 +153,51 @@ class Zygote:
             self.process.wait(timeout=10)
         except (OSError, subprocess.TimeoutExpired):
             pass
-        subprocess.run(["rm", "-rf", self.tmp], check=False)
+        shutil.rmtree(self.host_tmp, ignore_errors=True)
+
+
+class OutputTail:
+    """Drains a runner's stdout/stderr in a thread, keeping only the last ``keep`` bytes.
+
+    A submission that prints 200 MB costs the judge a few reads and keeps 8 KiB.
+    """
+
+    def __init__(self, fd: int, keep: int = 8192):
+        self.fd = fd
+        self.keep = keep
+        self.buffer = bytearray()
+        self.total = 0
+        self.thread = threading.Thread(target=self._drain, daemon=True)
+        self.thread.start()
+
+    def _drain(self) -> None:
+        try:
+            while True:
+                chunk = os.read(self.fd, 1 << 16)
+                if not chunk:
+                    break
+                self.total += len(chunk)
+                self.buffer += chunk
+                if len(self.buffer) > 2 * self.keep:
+                    del self.buffer[: len(self.buffer) - self.keep]
+        finally:
+            os.close(self.fd)
+
+    def text(self) -> str:
+        tail = bytes(self.buffer[-self.keep:]).decode("utf-8", errors="replace")
+        return tail if self.total <= self.keep else f"[... {self.total - self.keep} bytes cut ...]\n{tail}"
 
 
 class Runner:
     """One forked process holding one submission."""
 
-    def __init__(self, pid: int, sock: socket.socket, limits: Limits):
+    def __init__(self, pid: int, sock: socket.socket, limits: Limits, zygote: Zygote,
+                 output: OutputTail | None = None):
         self.pid = pid
         self.sock = sock
         self.limits = limits
+        self.zygote = zygote
+        self.output = output
         self.dead = False
 
     def request(self, header: dict, buffers: list[bytes] = (), timeout: float | None = None) -> tuple[dict, list]:
@@ -144,14 +208,30 @@ class Runner:
         try:
             self.sock.settimeout(timeout)
             wire.send(self.sock, header, list(buffers))
-            self.sock.settimeout(max(0.01, deadline - time.monotonic()))
             return self._recv(deadline)
         except TimeoutError:
             self.kill()
             raise RunnerTimeout(f"no answer within {timeout:g} s") from None
         except (EOFError, ConnectionError, BrokenPipeError):
             self.kill()
-            raise RunnerDied("the submission's process ended") from None
+            raise RunnerDied(self.death_reason()) from None
+
+    def death_reason(self) -> str:
+        status = self.zygote.status(self.pid)
+        signo, code = status.get("signal"), status.get("exit")
+        if signo == signal.SIGXCPU:
+            return f"used more than {self.limits.cpu_seconds} s of CPU time"
+        if signo == signal.SIGXFSZ:
+            return f"wrote a file larger than {self.limits.file_bytes // 1024**2} MiB"
+        if signo == signal.SIGSEGV:
+            return "crashed (segmentation fault)"
+        if signo == signal.SIGKILL:
+            return f"was killed (more than {self.limits.memory_bytes / GiB:g} GiB of memory, or a kill)"
+        if signo is not None:
+            return f"was killed by signal {signal.Signals(signo).name}"
+        if code is not None:
+            return f"exited with status {code} (os._exit or sys.exit in a thread)"
+        return "ended (os._exit, a crash, or out of memory)"
 
     def _recv(self, deadline: float) -> tuple[dict, list]:
         # socket timeouts apply per recv; re-arm so the whole message shares one deadline.
@@ -168,14 +248,39 @@ class Runner:
         return wire.recv(Deadline())
 
     def kill(self) -> None:
-        self.dead = True
-        for target in (lambda: os.killpg(self.pid, signal.SIGKILL), lambda: os.kill(self.pid, signal.SIGKILL)):
-            try:
-                target()
-            except OSError:
-                pass
+        if not self.dead:
+            self.dead = True
+            self.zygote.kill(self.pid)
         self.sock.close()
 
 
-def project_root() -> Path:
-    return Path(__file__).resolve().parent.parent
+class WarmPool:
+    """The judge's zygote, restarted if a submission managed to kill it."""
+
+    def __init__(self, isolation: str):
+        self.isolation = isolation
+        self.zygote = Zygote(isolation)
+        self.zygote.wait_ready()
+
+    def spawn(self, limits: Limits) -> Runner:
+        for attempt in range(2):
+            if not self.zygote.alive():
+                self.zygote.close()
+                self.zygote = Zygote(self.isolation)
+                self.zygote.wait_ready()
+            try:
+                return self.zygote.spawn(limits)
+            except (OSError, ValueError, KeyError):
+                if attempt:
+                    raise
+                self.zygote.process.kill()
+        raise RuntimeError("unreachable")
+
+    def sweep(self) -> None:
+        try:
+            self.zygote.sweep()
+        except (OSError, ValueError):
+            self.zygote.process.kill()
+
+    def close(self) -> None:
+        self.zygote.close()

