@@ -6,6 +6,10 @@
 - ``autograder/suites/<name>/hidden/test_*.py``  the grading suite (compares with the reference)
 
 The exercise ids are the solution's public top-level functions and classes, in file order.
+
+A student handout (``autograder.release``) carries this package without ``solutions/`` and
+without hidden suites: there the stub sits next to the package (``<name>.py``), exercises
+are read from it, and the assignments are those with public checks.
 """
 
 from __future__ import annotations
@@ -31,6 +35,8 @@ class Assignment:
 
     @property
     def stub(self) -> Path:
+        if _is_handout():
+            return ROOT / self.filename
         return ROOT / "assignments" / self.name / f"{self.name}.py"
 
     @property
@@ -42,7 +48,8 @@ class Assignment:
 
     @cached_property
     def exercises(self) -> list[str]:
-        tree = ast.parse(self.solution.read_text(encoding="utf-8"))
+        source = self.solution if self.solution.exists() else self.stub  # a handout has no solution
+        tree = ast.parse(source.read_text(encoding="utf-8"))
         return [
             node.name for node in tree.body
             if isinstance(node, ast.FunctionDef | ast.ClassDef) and not node.name.startswith("_")
@@ -55,8 +62,13 @@ class Assignment:
         return module
 
 
+def _is_handout() -> bool:
+    return not (ROOT / "solutions").is_dir()
+
+
 def all_assignments() -> list[Assignment]:
-    return [Assignment(p.name) for p in sorted(SUITES.iterdir()) if (p / "hidden").is_dir()]
+    kind = "public" if _is_handout() else "hidden"
+    return [Assignment(p.name) for p in sorted(SUITES.iterdir()) if (p / kind).is_dir()]
 
 
 def get(name: str) -> Assignment:

@@ -56,7 +56,21 @@ def cmd_grade(args: argparse.Namespace) -> int:
           f"{full} with full marks. Isolation: {batch.isolation}.")
     print(f"  grades:   {batch.out / 'grades.csv'}")
     print(f"  results:  {batch.out / 'results'}/<student>.json (Gradescope format)")
-    print(f"  feedback: {batch.out / 'feedback'}/<student>.md")
+    print(f"  feedback: {batch.out / 'feedback'}/<student>.md and .html")
+    print(f"  report:   {batch.out / 'report.html'}")
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from autograder.report import write_report
+
+    out = Path(args.out)
+    if not (out / "results").is_dir():
+        print(f"error: {out / 'results'} not found: grade a class into {out} first", file=sys.stderr)
+        return 2
+    path = write_report(out)
+    print(f"  report:   {path}")
+    print(f"  feedback: {out / 'feedback'}/<student>.html")
     return 0
 
 
@@ -112,6 +126,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--only", action="append", metavar="STUDENT", help="regrade just this student (repeatable)")
     p.add_argument("--quiet", action="store_true", help="no progress output")
     p.set_defaults(func=cmd_grade)
+
+    p = sub.add_parser("report", help="rebuild report.html and HTML feedback from a graded --out folder")
+    p.add_argument("out", help="the --out folder of a grade run")
+    p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("stubs", help="regenerate the student stubs from the solutions")
     p.add_argument("--check", action="store_true", help="only report stubs that differ")

@@ -104,6 +104,9 @@ def grade(assignment: Assignment, submissions: Path, out: Path, *, workers: int 
     if missing:
         raise GradeError(f"no result for {', '.join(sorted(missing))}: run grade again to finish the batch")
     atomic_write(out / "grades.csv", grades_csv(results, assignment.exercises))
+    from autograder.report import write_report
+
+    write_report(out, results)  # OUT/report.html and OUT/feedback/<student>.html
     return Batch(results, time.perf_counter() - started, out, level, len(todo))
 
 

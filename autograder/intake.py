@@ -91,7 +91,7 @@ def from_folder(folder: Path, assignment: str) -> bytes:
     for p in folder.rglob("*"):
         if p.is_symlink():
             continue  # a link could point anywhere on the grader's machine
-        if p.is_file():
+        if p.is_file() and p.suffix in (".py", ".ipynb"):
             paths.append(PurePosixPath(p.relative_to(folder).as_posix()))
     chosen = _pick(paths, assignment, "your submission")
     try:
@@ -158,7 +158,8 @@ def find_submissions(folder: Path, assignment: str) -> list[Found]:
     for entry in sorted(folder.iterdir()):
         if entry.name.startswith(".") or entry.is_symlink():
             continue
-        if entry.is_dir() or entry.suffix in (".py", ".ipynb", ".zip"):
+        # is_file() is true only for regular files: a FIFO named alice.py would block a read.
+        if entry.is_dir() or (entry.is_file() and entry.suffix in (".py", ".ipynb", ".zip")):
             entries.setdefault(student_id(entry.stem if entry.is_file() else entry.name), []).append(entry)
     found = []
     for sid, paths in entries.items():

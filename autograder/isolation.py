@@ -103,7 +103,18 @@ def choose(requested: str = "auto") -> str:
     return RLIMITS
 
 
+def fallback_is_unprivileged() -> bool:
+    """Without namespaces: do runners run as an unprivileged uid? (as root, only if it can read Python)"""
+    from autograder.runner.zygote import readable_by_others
+
+    return os.geteuid() != 0 or readable_by_others([p for p in sys.path if p and os.path.isdir(p)])
+
+
 def describe(level: str) -> str:
     if level == NAMESPACES:
         return "namespaces (bubblewrap: no network, own PID namespace, unprivileged uid, read-only runtime only)"
-    return "rlimits (no user namespaces here: resource limits, seccomp without network sockets, process cleanup)"
+    text = "rlimits (no user namespaces: resource limits, seccomp without network sockets, process cleanup"
+    if fallback_is_unprivileged():
+        return text + ", unprivileged uid)"
+    return text + "; WARNING: runners keep uid root because an unprivileged uid cannot read this Python: " \
+                  "install Python where others can read it, or allow user namespaces)"

@@ -63,7 +63,7 @@ def judge(assignment: Assignment, students: list[StudentSpec], config: RunConfig
         code = pytest.main(pytest_args(assignment.suite(config.hidden)), plugins=[plugin])
     if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED) or len(results) != len(students):
         raise JudgeError(f"the {assignment.name} suite did not run (pytest exit {int(code)}):\n"
-                         f"{log.getvalue()[-4000:]}")
+                         f"{log.getvalue()[-2000:]}\n" + "\n".join(plugin.setup_errors))
     return results
 
 

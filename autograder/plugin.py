@@ -63,6 +63,7 @@ class GradingPlugin:
         self.results: dict[str, StudentResult] = {}
         self.started: dict[str, float] = {}
         self.collected: list[pytest.Item] = []
+        self.setup_errors: list[str] = []  # the grader's own failures, for the instructor
 
     # ------------------------------------------------------------ collection
 
@@ -110,8 +111,7 @@ class GradingPlugin:
     def sub(self, student: Submission, request: pytest.FixtureRequest):
         student.reseed(self._seed(request))
         yield student
-        if student.dirty:  # a fake clock or other patch: the next test gets a fresh process
-            student.close()
+        student.unpatch()  # a fake clock or substitutions: undone before the next test
 
     @pytest.fixture
     def rng(self, request: pytest.FixtureRequest) -> torch.Generator:
@@ -126,6 +126,8 @@ class GradingPlugin:
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo):
         outcome = yield
         report = outcome.get_result()
+        if report.when == "setup" and report.outcome != "passed" and len(self.setup_errors) < 3:
+            self.setup_errors.append(report.longreprtext[-2000:])
         if report.when == "call" or (report.when == "setup" and report.outcome != "passed"):
             student = _student_of(item)
             if student in self.results:

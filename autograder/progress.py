@@ -23,6 +23,8 @@ class Progress:
             self.bar.start()
 
     def say(self, text: str) -> None:
+        if self.quiet:
+            return
         if self.bar is not None:
             self.bar.console.print(text)
         else:

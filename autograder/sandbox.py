@@ -18,7 +18,7 @@ import threading
 import time
 from dataclasses import asdict, dataclass
 
-from autograder.isolation import NAMESPACES, RLIMITS, bwrap_binary, bwrap_command
+from autograder.isolation import NAMESPACES, NOBODY, RLIMITS, bwrap_binary, bwrap_command
 from autograder.runner import wire
 
 GiB = 1024**3
@@ -103,6 +103,9 @@ class Zygote:
             self.process.kill()
             err = self.process.stderr.read().decode(errors="replace")
             raise RuntimeError(f"the runner zygote failed to start ({self.isolation}):\n{err[-3000:]}")
+        hello = json.loads(data)
+        # Without namespaces, a runner still running as root could write anywhere its uid can.
+        self.runner_uid = NOBODY if (self.isolation == NAMESPACES or hello.get("can_drop_uid")) else hello["uid"]
         self._ready = True
 
     def _ask(self, request: dict) -> dict:

@@ -5,13 +5,16 @@ alternative gets full marks, and one submission graded 20 times gets one score."
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from autograder.assignments import all_assignments
 from autograder.results import NOT_IMPLEMENTED, PASSED
 from tests.conftest import REPEATS, SEEDS, catalogue
 
-NAMES = [a.name for a in all_assignments()]
+MISTAKES = Path(__file__).parent / "mistakes"
+NAMES = [a.name for a in all_assignments() if (MISTAKES / f"{a.name}.py").exists()]
 
 
 def _failures(result):
@@ -73,6 +76,10 @@ def test_same_submission_same_score_every_time(graded_class, name):
     points = {tuple(graded[f"imperfect_{k:02d}"].exercise_points().items()) for k in range(REPEATS)}
     assert len(scores) == 1 and len(points) == 1, scores
     assert 0 < scores.pop() < graded["reference_00"].max_score
+
+
+def test_every_assignment_has_a_catalogue():
+    assert NAMES == [a.name for a in all_assignments()]
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -17,6 +17,7 @@ import resource
 import shutil
 import signal
 import socket
+import stat
 import sys
 import tempfile
 import time
@@ -97,6 +98,34 @@ def prctl(option: int, arg: int) -> None:
         pass
 
 
+def readable_by_others(paths: list[str]) -> bool:
+    """Whether an unprivileged uid could still import from these paths after we drop to it."""
+    for path in paths:
+        parts = os.path.realpath(path).split(os.sep)
+        for i in range(2, len(parts) + 1):
+            try:
+                mode = os.stat(os.sep.join(parts[:i])).st_mode
+            except OSError:
+                return False
+            if not mode & stat.S_IROTH or not mode & stat.S_IXOTH:
+                return False
+    return True
+
+
+def host_uid() -> int:
+    """Our uid as the host sees it (inside a user namespace, through its uid map)."""
+    uid = os.geteuid()
+    try:
+        with open("/proc/self/uid_map") as f:
+            for line in f:
+                inside, outside, count = map(int, line.split())
+                if inside <= uid < inside + count:
+                    return outside + uid - inside
+    except (OSError, ValueError):
+        pass
+    return uid
+
+
 def set_limits(limits: dict) -> None:
     table = {
         "memory_bytes": resource.RLIMIT_AS,
@@ -110,8 +139,8 @@ def set_limits(limits: dict) -> None:
         value = limits.get(key)
         if value is None:
             continue
-        if key == "processes" and os.geteuid() == 0:
-            continue  # root ignores RLIMIT_NPROC; the sandbox bounds processes instead
+        if key == "processes" and host_uid() == 0:
+            continue  # RLIMIT_NPROC counts every process of the host uid: not enforceable for root
         soft, hard = resource.getrlimit(which)
         value = int(value) if hard == resource.RLIM_INFINITY else min(int(value), hard)
         resource.setrlimit(which, (value, value))
@@ -130,7 +159,7 @@ def become_runner(channel: socket.socket, output: int, request: dict) -> None:
     os.dup2(output, 1)
     os.dup2(output, 2)
     os.close(output)
-    if os.geteuid() == 0:  # only without namespaces: bubblewrap already made us nobody
+    if os.geteuid() == 0 and request.get("drop_uid"):  # without namespaces; bubblewrap already made us nobody
         os.chown(workdir, NOBODY, NOBODY)
         os.setgroups([])
         os.setgid(NOBODY)
@@ -191,7 +220,10 @@ def main() -> None:
     # Runners share our uid under bubblewrap: not dumpable means they cannot ptrace us.
     prctl(PR_SET_DUMPABLE, 0)
     signal.signal(signal.SIGCHLD, reap)
-    control.send(json.dumps({"ready": True, "pid": os.getpid()}).encode())
+    # As root without namespaces, runners drop to nobody, if nobody can still read Python.
+    can_drop = os.geteuid() == 0 and readable_by_others([p for p in sys.path if p and os.path.isdir(p)])
+    control.send(json.dumps({"ready": True, "pid": os.getpid(), "can_drop_uid": can_drop,
+                             "uid": host_uid()}).encode())
     while True:
         try:
             data, fds, _, _ = socket.recv_fds(control, 65536, 4)
@@ -202,6 +234,7 @@ def main() -> None:
         request = json.loads(data)
         op = request["op"]
         if op == "spawn":
+            request["drop_uid"] = can_drop
             channel = socket.socket(fileno=fds[0])
             read_end, write_end = os.pipe()
             pid = os.fork()

@@ -36,6 +36,7 @@ def test_one_line_per_pair(sub, ref):
 @exercise("plot_normals", points=1)
 def test_labels_and_legend(sub):
     """has x label 'x', y label 'p(x)' and a legend naming the three default curves"""
+    sub.substitute(FOR_PLOT)
     ax = _axes_with_lines(expect_figure(sub.call("plot_normals"), "plot_normals()"))
     expect(ax.xlabel == "x", f"the x label is {ax.xlabel!r}, expected 'x' (ax.set_xlabel('x'))")
     expect(ax.ylabel == "p(x)", f"the y label is {ax.ylabel!r}, expected 'p(x)' (ax.set_ylabel('p(x)'))")

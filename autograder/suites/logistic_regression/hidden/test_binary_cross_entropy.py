@@ -24,7 +24,8 @@ def _bce(y_hat: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     return -(y * y_hat.log().clamp(min=-100) + (1 - y) * (1 - y_hat).log().clamp(min=-100))
 
 
-def _hint(got: torch.Tensor, y_hat: torch.Tensor, y: torch.Tensor, expected: torch.Tensor) -> str:
+def _cause(got: torch.Tensor, y_hat: torch.Tensor, y: torch.Tensor, expected: torch.Tensor) -> str | None:
+    """Name a usual mistake when the value matches it, else None."""
     g, e = float(got.detach()), float(expected)
 
     def near(value: float) -> bool:
@@ -39,9 +40,14 @@ def _hint(got: torch.Tensor, y_hat: torch.Tensor, y: torch.Tensor, expected: tor
     if y.shape != y_hat.shape and near(float(_bce(y_hat, y).mean())):
         return (f"y of shape {tuple(y.shape)} and y_hat of shape {tuple(y_hat.shape)} broadcast to a "
                 f"{tuple(_bce(y_hat, y).shape)} matrix: reshape y first, y = y.reshape(y_hat.shape)")
-    if y.shape != y_hat.shape:
+    return None
+
+
+def _hint(got: torch.Tensor, y_hat: torch.Tensor, y: torch.Tensor, expected: torch.Tensor) -> str:
+    cause = _cause(got, y_hat, y, expected)
+    if cause is None and y.shape != y_hat.shape:
         return f"reshape y to y_hat's shape first (y = y.reshape(y_hat.shape)). {FORMULA}"
-    return FORMULA
+    return cause or FORMULA
 
 
 def _inputs(rng, n: int, dtype=torch.float32):
@@ -82,9 +88,11 @@ def test_predictions_of_exactly_0_and_1(sub, ref, rng):
     expected = ref.binary_cross_entropy(y_hat, y)
     expect(bool(torch.isfinite(got)), f"binary_cross_entropy(y_hat, y) is {float(got)} when y_hat holds 0. and 1.: "
            f"{CLAMP}")
+    hint = _cause(got, y_hat, y, expected) or (
+        f"a prediction of 0. for a label 1. costs exactly 100 (and 1. for 0. too): {CLAMP}; "
+        "adding a small epsilon inside the log gives a different value")
     expect_close(got, expected, "binary_cross_entropy(y_hat, y) with 0. and 1. in y_hat", rtol=1e-5, atol=1e-5,
-                 hint=f"a prediction of 0. for a label 1. costs exactly 100 (and 1. for 0. too): {CLAMP}; "
-                      "adding a small epsilon inside the log gives a different value")
+                 hint=hint)
 
 
 @exercise("binary_cross_entropy", points=1)

@@ -31,8 +31,11 @@ def test_structure(sub):
     for num_inputs in (1, 3):
         model, state = _model(sub, num_inputs)
         children = model.state()["children"]
-        expect(children == ["Linear"], f"LogisticRegressionModel({num_inputs}) holds the submodules {children}, "
-               f"expected exactly one Linear: {LINEAR}")
+        expect(children.count("Linear") == 1, f"LogisticRegressionModel({num_inputs}) holds the submodules "
+               f"{children}, expected exactly one Linear: {LINEAR}")
+        expect(sorted(state) == ["linear.bias", "linear.weight"],
+               f"LogisticRegressionModel({num_inputs}) has the parameters {sorted(state)}, expected only "
+               f"linear.weight and linear.bias: {LINEAR}")
         expect(tuple(state["linear.weight"].shape) == (1, num_inputs),
                f"LogisticRegressionModel({num_inputs}).linear.weight has shape {tuple(state['linear.weight'].shape)}, "
                f"expected (1, {num_inputs}): use the num_inputs argument, nn.Linear(num_inputs, 1)")

@@ -15,7 +15,7 @@ THRESHOLD_LOGITS = (1.3863, 1.0986)  # |logit| of the thresholds 0.8 and 0.25 (0
 RULE = "the label is 1. where model(x) >= threshold and 0. elsewhere: (model(x) >= threshold).float()"
 
 
-def _setup(sub, rng, logits: torch.Tensor):
+def _setup(sub, logits: torch.Tensor):
     """The lecture's model with one input, and hours x whose logits w x + b are the given ones."""
     sub.substitute(FOR_USING_THE_MODEL)
     model = sub.new("LogisticRegressionModel")
@@ -48,7 +48,7 @@ def _labels(sub, model, x, threshold=None) -> torch.Tensor:
 @exercise("predict", points=1)
 def test_labels_at_the_default_threshold(sub, rng):
     """labels 1. for probabilities of at least 0.5 and 0. below"""
-    model, x, probs = _setup(sub, rng, _logits(rng, 16, 0.3, 5.0))
+    model, x, probs = _setup(sub, _logits(rng, 16, 0.3, 5.0))
     got, what = _labels(sub, model, x)
     expect_close(got.double(), (probs >= 0.5).double(), what, rtol=0, atol=1e-6,
                  hint=f"{RULE}; the default threshold is 0.5")
@@ -58,7 +58,7 @@ def test_labels_at_the_default_threshold(sub, rng):
 def test_uses_the_threshold_argument(sub, rng):
     """uses the threshold it is given"""
     # logits of +-0.4 to +-3 are probabilities of 0.05 to 0.4 and 0.6 to 0.95: 0.8 and 0.25 split them differently
-    model, x, probs = _setup(sub, rng, _logits(rng, 20, 0.4, 3.0))
+    model, x, probs = _setup(sub, _logits(rng, 20, 0.4, 3.0))
     for threshold in (0.8, 0.25):
         expected = (probs >= threshold).double()
         if torch.equal(expected, (probs >= 0.5).double()):
@@ -72,7 +72,7 @@ def test_uses_the_threshold_argument(sub, rng):
 @exercise("predict", points=1)
 def test_returns_float_labels(sub, rng):
     """returns a float tensor of 0. and 1., not booleans or integers"""
-    model, x, _ = _setup(sub, rng, _logits(rng, 8, 0.3, 5.0))
+    model, x, _ = _setup(sub, _logits(rng, 8, 0.3, 5.0))
     got, what = _labels(sub, model, x)
     expect(got.is_floating_point(), f"{what} has dtype {str(got.dtype).replace('torch.', '')}: return float labels "
            "0. and 1., e.g. (model(x) >= threshold).float()")

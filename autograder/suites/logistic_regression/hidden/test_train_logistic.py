@@ -19,15 +19,15 @@ LECTURE_Y = torch.tensor([[0.0], [0.0], [1.0]])
 
 
 def _replay(ref, init: dict, x, y, *, lr: float, epochs: int, reduction: str = "sum", zero_grad: bool = True,
-            step: bool = True) -> tuple[list[float], dict]:
+            step: bool = True, bias: bool = True) -> tuple[list[float], dict]:
     """The lecture's loop, judge side, from the student's initial weights (variants name likely mistakes)."""
     model = ref.LogisticRegressionModel(x.shape[1])
     model.load_state_dict(init)
-    if (reduction, zero_grad, step) == ("sum", True, True):
+    if (reduction, zero_grad, step, bias) == ("sum", True, True, True):
         losses = ref.train_logistic(model, x, y, lr=lr, epochs=epochs)
     else:
         criterion = torch.nn.BCELoss(reduction=reduction)
-        optimizer = torch.optim.SGD(model.parameters(), lr=lr)
+        optimizer = torch.optim.SGD(model.parameters() if bias else [model.linear.weight], lr=lr)
         losses = []
         for _ in range(epochs):
             loss = criterion(model(x), y)
@@ -74,6 +74,7 @@ def _losses_hint(ref, init, x, y, losses, lr, epochs) -> str:
         (dict(zero_grad=False), "the gradients pile up from epoch to epoch: call optimizer.zero_grad() before "
                                 "loss.backward() in every epoch"),
         (dict(step=False), "the weights never move: call optimizer.step() after loss.backward()"),
+        (dict(bias=False), "the bias is not trained: give all of model.parameters() to the optimizer"),
         (dict(lr=0.01), f"the loop trained with lr=0.01 when lr={lr} was passed: give the lr argument to "
                         "torch.optim.SGD(model.parameters(), lr=lr)"),
     ]
@@ -84,7 +85,10 @@ def _losses_hint(ref, init, x, y, losses, lr, epochs) -> str:
         if _close(losses, _replay(ref, init, x, y, **args)[0]):
             return hint
     if len(losses) == epochs:
-        expected = _replay(ref, init, x, y, lr=lr, epochs=epochs)[0]
+        expected = _replay(ref, init, x, y, lr=lr, epochs=epochs + 1)[0]
+        if _close(losses, expected[1:]):
+            return ("each recorded loss is the one after the update: record loss.item() of the loss you call "
+                    f"backward() on, before optimizer.step(). {LOOP}")
         if abs(losses[0] - expected[0]) <= 1e-4 * abs(expected[0]) + 1e-5:
             return f"the first loss is right but the later ones are not: {LOOP}"
     return f"record the loss of each epoch before the update: {LOOP}"
@@ -101,7 +105,7 @@ def test_losses_follow_the_lecture_loop(sub, ref, rng):
     expected, _ = _replay(ref, init, x, y, lr=lr, epochs=epochs)
     if not _close(losses, expected):
         expect_close(torch.tensor(losses, dtype=torch.float64), torch.tensor(expected, dtype=torch.float64),
-                     f"the losses of {label}", rtol=1e-4, atol=1e-5,
+                     f"the loss list of {label}", rtol=1e-4, atol=1e-5,
                      hint=_losses_hint(ref, init, x, y, losses, lr, epochs))
 
 
@@ -113,13 +117,13 @@ def test_trains_the_given_model(sub, ref, rng):
     init, _, final, label = _train(sub, x, y, lr=lr, epochs=epochs)
     _, expected = _replay(ref, init, x, y, lr=lr, epochs=epochs)
     for name in ("linear.weight", "linear.bias"):
-        got = final[name]
-        if torch.equal(got, init[name]):
+        if torch.equal(final[name], init[name]):
             where = ("the bias did not change: optimize all of model.parameters()" if name == "linear.bias" else
                      "the model passed in was not trained: optimize its parameters, "
                      "torch.optim.SGD(model.parameters(), lr=lr), and do not create a new model inside the function")
             expect(False, f"{label} left model.{name} unchanged: {where}")
-        expect_close(got, expected[name], f"model.{name} after {label}", rtol=1e-4, atol=1e-5, hint=LOOP)
+    for name in ("linear.weight", "linear.bias"):
+        expect_close(final[name], expected[name], f"model.{name} after {label}", rtol=1e-4, atol=1e-5, hint=LOOP)
 
 
 @exercise("train_logistic", points=1)

@@ -1,0 +1,167 @@
+"""What learners really get wrong in the logistic regression lecture, and correct ways that differ from it."""
+
+from tests.variants import alternative, mistake
+
+MISTAKES = [
+    mistake("sigmoid_exp_over_one_plus_exp", "sigmoid",
+            ("    e = torch.exp(-z.abs())  # in (0, 1]: never overflows\n"
+             "    return torch.where(z >= 0, 1 / (1 + e), e / (1 + e))",
+             "    return torch.exp(z) / (1 + torch.exp(z))"),
+            hint=("nan", "overflows")),
+    mistake("sigmoid_sign_error", "sigmoid",
+            ("    e = torch.exp(-z.abs())  # in (0, 1]: never overflows\n"
+             "    return torch.where(z >= 0, 1 / (1 + e), e / (1 + e))",
+             "    return 1 / (1 + torch.exp(z))"),
+            hint=("sigmoid(-z)",)),
+    mistake("sigmoid_missing_parentheses", "sigmoid",
+            ("    e = torch.exp(-z.abs())  # in (0, 1]: never overflows\n"
+             "    return torch.where(z >= 0, 1 / (1 + e), e / (1 + e))",
+             "    return 1 / 1 + torch.exp(-z)"),
+            hint=("parentheses",)),
+    mistake("sigmoid_through_math_exp_of_a_float", "sigmoid",
+            ("    e = torch.exp(-z.abs())  # in (0, 1]: never overflows\n"
+             "    return torch.where(z >= 0, 1 / (1 + e), e / (1 + e))",
+             "    return torch.tensor([1 / (1 + np.exp(-v)) for v in z.reshape(-1).tolist()],\n"
+             "                        dtype=z.dtype).reshape(z.shape)"),
+            hint=("cut off from autograd",)),
+    mistake("bce_without_clamp", "binary_cross_entropy",
+            ("    log_p = torch.clamp(torch.log(y_hat), min=-100)\n"
+             "    log_not_p = torch.clamp(torch.log(1 - y_hat), min=-100)\n",
+             "    log_p = torch.log(y_hat)\n    log_not_p = torch.log(1 - y_hat)\n"),
+            hint=("clamp", "-100")),
+    mistake("bce_epsilon_instead_of_clamp", "binary_cross_entropy",
+            ("    log_p = torch.clamp(torch.log(y_hat), min=-100)\n"
+             "    log_not_p = torch.clamp(torch.log(1 - y_hat), min=-100)\n",
+             "    log_p = torch.log(y_hat + 1e-7)\n    log_not_p = torch.log(1 - y_hat + 1e-7)\n"),
+            hint=("epsilon", "-100")),
+    mistake("bce_summed", "binary_cross_entropy",
+            ("    return -(y * log_p + (1 - y) * log_not_p).mean()", "    return -(y * log_p + (1 - y) * log_not_p).sum()"),
+            hint=("times too large", "mean")),
+    mistake("bce_not_reduced", "binary_cross_entropy",
+            ("    return -(y * log_p + (1 - y) * log_not_p).mean()", "    return -(y * log_p + (1 - y) * log_not_p)"),
+            hint=("single number", ".mean()")),
+    mistake("bce_labels_broadcast", "binary_cross_entropy",
+            ("    y = y.reshape(y_hat.shape)\n", ""),
+            hint=("broadcast", "y.reshape(y_hat.shape)")),
+    mistake("bce_labels_swapped", "binary_cross_entropy",
+            ("    return -(y * log_p + (1 - y) * log_not_p).mean()", "    return -((1 - y) * log_p + y * log_not_p).mean()"),
+            hint=("swapped",)),
+    mistake("bce_missing_minus", "binary_cross_entropy",
+            ("    return -(y * log_p + (1 - y) * log_not_p).mean()", "    return (y * log_p + (1 - y) * log_not_p).mean()"),
+            hint=("wrong sign",)),
+    mistake("model_without_sigmoid", "LogisticRegressionModel",
+            ("        return torch.sigmoid(self.linear(x))", "        return self.linear(x)"),
+            hint=("not a probability", "sigmoid")),
+    mistake("model_double_sigmoid", "LogisticRegressionModel",
+            ("        return torch.sigmoid(self.linear(x))", "        return torch.sigmoid(torch.sigmoid(self.linear(x)))"),
+            hint=("twice",)),
+    mistake("model_one_input_always", "LogisticRegressionModel",
+            ("        self.linear = nn.Linear(num_inputs, 1)", "        self.linear = nn.Linear(1, 1)"),
+            hint=("num_inputs",)),
+    mistake("model_detaches_the_output", "LogisticRegressionModel",
+            ("        return torch.sigmoid(self.linear(x))", "        return torch.sigmoid(self.linear(x)).detach()"),
+            hint=("cut off from autograd",)),
+    mistake("train_without_zero_grad", "train_logistic",
+            ("        optimizer.zero_grad()\n", ""),
+            hint=("zero_grad()",)),
+    mistake("train_without_step", "train_logistic",
+            ("        optimizer.step()\n", ""),
+            hint=("optimizer.step()",)),
+    mistake("train_mean_bce", "train_logistic",
+            ('    criterion = nn.BCELoss(reduction="sum")', "    criterion = nn.BCELoss()"),
+            hint=("reduction='sum'",)),
+    mistake("train_fixed_learning_rate", "train_logistic",
+            ("    optimizer = torch.optim.SGD(model.parameters(), lr=lr)",
+             "    optimizer = torch.optim.SGD(model.parameters(), lr=0.01)"),
+            hint=("lr argument",)),
+    mistake("train_only_the_weight", "train_logistic",
+            ("    optimizer = torch.optim.SGD(model.parameters(), lr=lr)",
+             "    optimizer = torch.optim.SGD([model.linear.weight], lr=lr)"),
+            hint=("bias",)),
+    mistake("train_a_new_model", "train_logistic",
+            ("    criterion = nn.BCELoss(reduction=\"sum\")\n",
+             "    model = LogisticRegressionModel(x_data.shape[1])\n    criterion = nn.BCELoss(reduction=\"sum\")\n"),
+            hint=("do not create a new model",)),
+    mistake("train_records_loss_after_the_step", "train_logistic",
+            ("        losses.append(loss.item())\n        optimizer.zero_grad()\n        loss.backward()\n        optimizer.step()\n",
+             "        optimizer.zero_grad()\n        loss.backward()\n        optimizer.step()\n"
+             "        losses.append(criterion(model(x_data), y_data).item())\n"),
+            hint=("after the update",)),
+    mistake("predict_fixed_threshold", "predict",
+            ("        return (model(x) >= threshold).float()", "        return (model(x) >= 0.5).float()"),
+            hint=("threshold argument",)),
+    mistake("predict_rounds", "predict",
+            ("        return (model(x) >= threshold).float()", "        return torch.round(model(x))"),
+            hint=("torch.round",)),
+    mistake("predict_returns_booleans", "predict",
+            ("        return (model(x) >= threshold).float()", "        return model(x) >= threshold"),
+            hint=("dtype bool", "float")),
+    mistake("predict_flattens", "predict",
+            ("        return (model(x) >= threshold).float()", "        return (model(x) >= threshold).float().reshape(-1)"),
+            hint=("do not flatten",)),
+    mistake("plot_ignores_hours", "plot_probability",
+            ("    if hours is None:\n        hours = np.linspace(0, 10, 200)\n", "    hours = np.linspace(0, 10, 200)\n"),
+            hint=("hours argument",)),
+    mistake("plot_probability_of_failing", "plot_probability",
+            ("    ax.plot(hours, probs)\n", "    ax.plot(hours, 1 - probs)\n"),
+            hint=("model(x_t)",)),
+    mistake("plot_without_the_half_line", "plot_probability",
+            ('    ax.plot([np.min(hours), np.max(hours)], [0.5, 0.5], c="r")\n', ""),
+            hint=("0.5",)),
+    mistake("plot_lowercase_labels", "plot_probability",
+            ('    ax.set_xlabel("Hours")\n    ax.set_ylabel("Probability of Pass")',
+             '    ax.set_xlabel("hours")\n    ax.set_ylabel("probability of pass")'),
+            hint=("'Hours'",)),
+]
+
+ALTERNATIVES = [
+    alternative("sigmoid_naive",
+                ("    e = torch.exp(-z.abs())  # in (0, 1]: never overflows\n"
+                 "    return torch.where(z >= 0, 1 / (1 + e), e / (1 + e))",
+                 "    return 1 / (1 + torch.exp(-z))")),
+    alternative("sigmoid_torch",
+                ("    e = torch.exp(-z.abs())  # in (0, 1]: never overflows\n"
+                 "    return torch.where(z >= 0, 1 / (1 + e), e / (1 + e))",
+                 "    return torch.sigmoid(z)")),
+    alternative("bce_functional",
+                ("    y = y.reshape(y_hat.shape)\n"
+                 "    log_p = torch.clamp(torch.log(y_hat), min=-100)\n"
+                 "    log_not_p = torch.clamp(torch.log(1 - y_hat), min=-100)\n"
+                 "    return -(y * log_p + (1 - y) * log_not_p).mean()",
+                 "    return torch.nn.functional.binary_cross_entropy(y_hat, y.reshape(y_hat.shape))")),
+    alternative("bce_module_with_view_as",
+                ("    y = y.reshape(y_hat.shape)\n"
+                 "    log_p = torch.clamp(torch.log(y_hat), min=-100)\n"
+                 "    log_not_p = torch.clamp(torch.log(1 - y_hat), min=-100)\n"
+                 "    return -(y * log_p + (1 - y) * log_not_p).mean()",
+                 "    return nn.BCELoss()(y_hat, y.view_as(y_hat))")),
+    alternative("model_calls_own_sigmoid_with_super_spelled_out",
+                ("        super().__init__()\n", "        super(LogisticRegressionModel, self).__init__()\n"),
+                ("        return torch.sigmoid(self.linear(x))", "        return sigmoid(self.linear(x))")),
+    alternative("model_as_sequential_parts",
+                ("        self.linear = nn.Linear(num_inputs, 1)\n",
+                 "        self.linear = nn.Linear(num_inputs, 1)\n        self.activation = nn.Sigmoid()\n"),
+                ("        return torch.sigmoid(self.linear(x))", "        return self.activation(self.linear(x))")),
+    alternative("train_functional_loss_and_zero_grad_first",
+                ("        y_pred = model(x_data)\n        loss = criterion(y_pred, y_data)\n"
+                 "        losses.append(loss.item())\n        optimizer.zero_grad()\n",
+                 "        optimizer.zero_grad()\n"
+                 "        loss = torch.nn.functional.binary_cross_entropy(model(x_data), y_data, reduction=\"sum\")\n"
+                 "        losses.append(float(loss))\n")),
+    alternative("train_with_own_bce_times_n",
+                ("        loss = criterion(y_pred, y_data)\n",
+                 "        loss = binary_cross_entropy(y_pred, y_data) * y_data.numel()\n")),
+    alternative("predict_with_where",
+                ("        return (model(x) >= threshold).float()",
+                 "        probs = model(x)\n        return torch.where(probs >= threshold, 1.0, 0.0)")),
+    alternative("plot_with_axhline_and_pyplot",
+                ("    fig, ax = plt.subplots()\n    ax.plot(hours, probs)\n"
+                 '    ax.plot([np.min(hours), np.max(hours)], [0.5, 0.5], c="r")\n',
+                 "    fig = plt.figure()\n    ax = plt.gca()\n    plt.plot(hours, probs)\n"
+                 '    plt.axhline(0.5, color="r")\n')),
+    alternative("plot_lecture_style_tensor",
+                ("    x_t = torch.tensor(np.asarray(hours), dtype=torch.float32).reshape(-1, 1)\n"
+                 "    with torch.no_grad():\n        probs = model(x_t).reshape(-1).numpy()\n",
+                 "    x_t = torch.Tensor(hours).view((len(hours), 1))\n"
+                 "    probs = model(x_t).data.numpy()\n")),
+]

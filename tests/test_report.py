@@ -1,0 +1,328 @@
+"""The class report (OUT/report.html) and per-student HTML feedback, on the bundled sample class."""
+
+from __future__ import annotations
+
+import copy
+import json
+import random
+import re
+import shutil
+import subprocess
+import time
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from autograder.assignments import ROOT, Assignment
+from autograder.grade import grade
+from autograder.report import write_report
+from autograder.results import FAILED, PASSED, StudentResult, read_results
+
+SAMPLES = ROOT / "samples" / "linear_regression"
+HOSTILE = "<script>alert(1)</script>"
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("report") / "out"
+    grade(Assignment("linear_regression"), SAMPLES, out, workers=2, quiet=True)
+    write_report(out)
+    return out
+
+
+class Page(HTMLParser):
+    """What the tests look at: links, image sources, and the students table as rows of cells."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        self.hrefs: list[str] = []
+        self.srcs: list[str] = []
+        self.headers: list[str] = []
+        self.rows: list[list[dict]] = []
+        self._in_table = self._in_head = False
+        self._cell: dict | None = None
+        self.feed(text)
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "a" and "href" in a:
+            self.hrefs.append(a["href"])
+        if "src" in a:
+            self.srcs.append(a["src"])
+        if tag == "table" and a.get("id") == "students":
+            self._in_table = True
+        elif self._in_table and tag == "thead":
+            self._in_head = True
+        elif self._in_table and tag == "tr" and not self._in_head:
+            self.rows.append([])
+        elif self._in_table and tag in ("td", "th"):
+            self._cell = {"class": a.get("class", ""), "title": a.get("title", ""), "text": ""}
+
+    def handle_endtag(self, tag):
+        if tag == "table":
+            self._in_table = False
+        elif tag == "thead":
+            self._in_head = False
+        elif tag in ("td", "th") and self._cell is not None:
+            if self._in_head:
+                self.headers.append(self._cell["text"].strip())
+            else:
+                self.rows[-1].append(self._cell)
+            self._cell = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell["text"] += data
+
+
+def table(out: Path) -> tuple[list[str], dict[str, dict[str, str]]]:
+    """The students table: exercises in column order, and per student {column: text or cell class}."""
+    page = Page((out / "report.html").read_text(encoding="utf-8"))
+    exercises = page.headers[3:-3]
+    rows = {}
+    for cells in page.rows:
+        student = cells[0]["text"].strip()
+        row = {"score": cells[1]["text"].strip()}
+        for name, cell in zip(exercises, cells[3:]):
+            row[name] = next(k for k in ("passed", "failed", "notimpl") if k in cell["class"].split())
+        rows[student] = row
+    return exercises, rows
+
+
+# ---------------------------------------------------------------------------------------------- structure
+
+
+def test_report_lists_every_student_with_a_feedback_page(graded):
+    text = (graded / "report.html").read_text(encoding="utf-8")
+    students = [r.student for r in read_results(graded)]
+    assert len(students) == 7
+    page = Page(text)
+    for student in students:
+        assert f">{student}</a>" in text
+        assert f"feedback/{student}.html" in page.hrefs
+        assert (graded / "feedback" / f"{student}.html").is_file()
+        assert (graded / "feedback" / f"{student}.md").is_file()  # the markdown stays beside it
+    for href in page.hrefs:  # every link resolves to a file we wrote, or an anchor on the page
+        assert href.startswith("#") or (graded / href).is_file(), href
+
+
+def test_report_shows_the_sample_class_distribution(graded):
+    exercises, rows = table(graded)
+    assert exercises == Assignment("linear_regression").exercises  # assignment order
+    assert set(rows) == {"ada_lovelace", "alan_turing", "barbara_liskov", "edsger_dijkstra", "grace_hopper",
+                         "john_von_neumann", "katherine_johnson"}
+
+    def failing(student: str) -> set[str]:
+        return {e for e in exercises if rows[student][e] != "passed"}
+
+    for student in ("ada_lovelace", "alan_turing"):
+        assert rows[student]["score"] == "28 / 28"
+        assert failing(student) == set()
+    assert rows["barbara_liskov"]["score"] == "0 / 28"
+    assert {rows["barbara_liskov"][e] for e in exercises} == {"notimpl"}
+    assert failing("grace_hopper") == {"sgd"}
+    assert failing("katherine_johnson") == {"squared_loss"}
+    assert failing("john_von_neumann") == {"sgd", "data_iter"}
+
+    barbara = (graded / "feedback" / "barbara_liskov.html").read_text(encoding="utf-8")
+    assert "not implemented yet" in barbara.lower()
+    grace = (graded / "feedback" / "grace_hopper.html").read_text(encoding="utf-8")
+    assert "needs work" in grace and "28" in grace
+
+
+def test_report_has_the_class_sections(graded):
+    text = (graded / "report.html").read_text(encoding="utf-8")
+    for needle in ("Score distribution", "students passing each exercise", "Where the class struggled", "Timing",
+                   "timed-out", "isolation: ", "autograder 0.", "torch 2.", 'id="students"'):
+        assert needle in text, needle
+    assert text.count("data:image/png;base64,") == 2  # two plots for the class, however large
+    # the most common failure of sgd in this class is named, with its count
+    sgd = text[text.index("<code>sgd</code></h3>"):]
+    sgd = sgd[: sgd.index("</table>")]
+    assert re.search(r'class="count">[12]<', sgd)
+
+
+def test_pages_are_self_contained(graded):
+    pages = [graded / "report.html", *sorted((graded / "feedback").glob("*.html"))]
+    assert len(pages) == 8
+    for path in pages:
+        text = path.read_text(encoding="utf-8")
+        assert "http://" not in text and "https://" not in text, path
+        assert "<link" not in text and "@import" not in text and "url(" not in text, path
+        page = Page(text)
+        assert all(src.startswith("data:image/png;base64,") for src in page.srcs), path
+        assert "Content-Security-Policy" in text and "default-src &#x27;none&#x27;" in text, path
+    assert "<script" not in (graded / "feedback" / "grace_hopper.html").read_text(encoding="utf-8")
+
+
+def _result_json(graded: Path, student: str) -> dict:
+    return json.loads((graded / "results" / f"{student}.json").read_text(encoding="utf-8"))
+
+
+def test_hostile_messages_and_names_are_escaped(graded, tmp_path):
+    out = tmp_path / "out"
+    (out / "results").mkdir(parents=True)
+    data = _result_json(graded, "grace_hopper")
+    failed = next(i for i, s in enumerate(data["extra_data"]["statuses"]) if s == FAILED)
+    data["tests"][failed]["output"] = f'{HOSTILE} <img src=x onerror="alert(2)"> & "quotes"'
+    (out / "results" / "grace_hopper.json").write_text(json.dumps(data))
+    evil = copy.deepcopy(data)
+    evil["extra_data"]["student"] = "../../<b>evil</b>"
+    evil["extra_data"]["error"] = HOSTILE
+    (out / "results" / "evil.json").write_text(json.dumps(evil))
+
+    write_report(out)
+    written = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.html"))
+    assert written == ["feedback/b_evil__b.html", "feedback/grace_hopper.html", "report.html"]  # nothing escaped
+    for path in (out / "report.html", out / "feedback" / "grace_hopper.html", out / "feedback" / "b_evil__b.html"):
+        text = path.read_text(encoding="utf-8")
+        assert HOSTILE not in text and "<img src=x" not in text and "<b>evil" not in text, path
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text, path
+    report = (out / "report.html").read_text(encoding="utf-8")
+    assert "&lt;b&gt;evil&lt;/b&gt;" in report
+    assert "&lt;img src=x onerror=&quot;alert(2)&quot;&gt; &amp; &quot;quotes&quot;" in report
+
+
+def test_edge_cases_render(graded, tmp_path):
+    empty = tmp_path / "empty"
+    report = write_report(empty)
+    assert "No results yet" in report.read_text(encoding="utf-8")
+
+    out = tmp_path / "out"
+    (out / "results").mkdir(parents=True)
+    intake = StudentResult(student="no_module", assignment="linear_regression",
+                           exercises=Assignment("linear_regression").exercises,
+                           error="no linear_regression.py found in your submission")
+    (out / "results" / "no_module.json").write_text(json.dumps(intake.to_gradescope()))
+    text = write_report(out).read_text(encoding="utf-8")  # one student, no checks at all: max_score 0
+    assert "no_module" in text and "n/a" in text and "maximum score 0" in text
+    feedback = (out / "feedback" / "no_module.html").read_text(encoding="utf-8")
+    assert "could not be graded" in feedback and "no linear_regression.py found" in feedback
+
+    only = write_report(out, [intake]).read_text(encoding="utf-8")  # an explicit batch: the files are not read
+    assert "1 submission " in only
+
+    shutil.copy(graded / "results" / "grace_hopper.json", out / "results")
+    text = write_report(out).read_text(encoding="utf-8")
+    assert "Submissions that failed as a whole" in text and text.count("data:image/png;base64,") == 2
+
+
+def synthetic_class(graded: Path, out: Path, n: int = 500) -> None:
+    """n results made from the sample class's, with failures, timeouts and numbers sprinkled in."""
+    rng = random.Random(7)
+    base = [_result_json(graded, s) for s in ("ada_lovelace", "grace_hopper", "john_von_neumann", "barbara_liskov",
+                                              "edsger_dijkstra", "katherine_johnson")]
+    (out / "results").mkdir(parents=True)
+    for k in range(n):
+        data = copy.deepcopy(rng.choice(base))
+        data["extra_data"]["student"] = f"student_{k:03d}"
+        data["execution_time"] = round(rng.uniform(0.2, 12.0), 3)
+        for i, status in enumerate(data["extra_data"]["statuses"]):
+            if status == PASSED and rng.random() < 0.05:
+                data["extra_data"]["statuses"][i] = FAILED
+                data["tests"][i]["score"] = 0.0
+                data["tests"][i]["output"] = rng.choice([
+                    f"got {rng.random():.4f}, expected {rng.random():.4f}: check the sign",
+                    "train did not return within 10 s: look for an infinite loop",
+                    "the shape is wrong: reshape y to y_hat's shape"])
+        data["score"] = sum(t["score"] for t in data["tests"])
+        (out / "results" / f"student_{k:03d}.json").write_text(json.dumps(data))
+
+
+def test_a_class_of_500_renders_in_a_few_seconds(graded, tmp_path):
+    out = tmp_path / "big"
+    synthetic_class(graded, out)
+    started = time.perf_counter()
+    write_report(out)
+    seconds = time.perf_counter() - started
+    print(f"report for 500 students: {seconds:.2f} s")
+    assert seconds < 10
+    assert len(list((out / "feedback").glob("*.html"))) == 500
+    text = (out / "report.html").read_text(encoding="utf-8")
+    assert text.count("data:image/png;base64,") == 2
+    assert len(Page(text).rows) == 500
+    assert re.search(r"<b>\d+</b><span>timed-out checks</span>", text)
+
+
+# ---------------------------------------------------------------------------------------------- browser
+
+
+def chromium() -> str:
+    for name in ("chromium", "chromium-browser"):
+        found = shutil.which(name)
+        if found:
+            return found
+    pytest.skip("chromium not installed: apt-get install chromium")
+
+
+def run_chromium(url: str, profile: Path, *args: str) -> subprocess.CompletedProcess:
+    cmd = [chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+           "--disable-background-networking", "--disable-component-update", "--disable-sync",
+           f"--user-data-dir={profile}", "--enable-logging=stderr", "--v=0", *args, url]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+
+
+def console(proc: subprocess.CompletedProcess) -> list[str]:
+    """What the page said on its console: errors, CSP violations, anything (our pages say nothing)."""
+    return [line for line in proc.stderr.splitlines() if ":CONSOLE" in line or "Uncaught" in line]
+
+
+def distinct_colours(png: Path) -> int:
+    import numpy as np
+    from matplotlib import image
+
+    pixels = (image.imread(png)[..., :3] * 255).astype(np.uint8).reshape(-1, 3)
+    return len(np.unique(pixels, axis=0))
+
+
+@pytest.mark.parametrize("page", ["report.html", "feedback/john_von_neumann.html"])
+def test_pages_render_in_a_browser(graded, tmp_path, page):
+    shot = graded / "screenshots" / (Path(page).stem + ".png")
+    shot.parent.mkdir(exist_ok=True)
+    proc = run_chromium((graded / page).as_uri(), tmp_path / "profile", f"--screenshot={shot}",
+                        "--window-size=1200,2000")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    print(f"screenshot: {shot}")
+    assert shot.is_file() and shot.stat().st_size > 20_000
+    assert distinct_colours(shot) > 100  # text, plots and badges, not a blank page
+    assert console(proc) == []
+
+
+def test_the_students_table_sorts(graded, tmp_path):
+    proc = run_chromium((graded / "report.html").as_uri(), tmp_path / "profile", "--dump-dom")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert 'data-sortable="ready"' in proc.stdout  # the inline script ran (the CSP hash matches)
+    assert console(proc) == []
+
+    # Click "score" (then click again) in a copy with a test script; the copy drops the CSP pinning our script.
+    text = (graded / "report.html").read_text(encoding="utf-8")
+    text = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", text)
+    click = ('<script>var h = document.querySelectorAll("#students thead th")[1]; h.click(); '
+             'document.body.setAttribute("data-asc", Array.from(document.querySelectorAll("#students tbody tr"))'
+             '.map(function (r) { return r.cells[0].textContent.trim(); }).join(",")); h.click();</script>')
+    clicked = graded / "report_sort_test.html"
+    clicked.write_text(text.replace("</body>", click + "</body>"), encoding="utf-8")
+    try:
+        proc = run_chromium(clicked.as_uri(), tmp_path / "profile", "--dump-dom")
+    finally:
+        clicked.unlink()
+    assert console(proc) == []
+    ascending = re.search(r'data-asc="([^"]*)"', proc.stdout).group(1).split(",")
+    scores = {r.student: r.score for r in read_results(graded)}
+    assert [scores[s] for s in ascending] == sorted(scores.values())
+    assert ascending[:2] == ["barbara_liskov", "edsger_dijkstra"]  # ties keep the table's (name) order
+    page = Page(proc.stdout)
+    descending = [row[0]["text"].strip() for row in page.rows]
+    assert [scores[s] for s in descending] == sorted(scores.values(), reverse=True)
+    assert 'aria-sort="descending"' in proc.stdout
+
+
+def test_not_implemented_page_renders(graded, tmp_path):
+    """A page with no hint at all (barbara: nothing implemented) still renders cleanly."""
+    shot = graded / "screenshots" / "barbara_liskov.png"
+    shot.parent.mkdir(exist_ok=True)
+    proc = run_chromium((graded / "feedback" / "barbara_liskov.html").as_uri(), tmp_path / "profile",
+                        f"--screenshot={shot}", "--window-size=1000,1200")
+    assert proc.returncode == 0 and console(proc) == []
+    assert distinct_colours(shot) > 50
