@@ -24,7 +24,7 @@ import pytest  # noqa: E402
 from autograder.assignments import SUITES, Assignment  # noqa: E402
 from autograder.plugin import GradingPlugin, RunConfig, StudentSpec  # noqa: E402
 from autograder.results import StudentResult, write_student  # noqa: E402
-from autograder.sandbox import Limits  # noqa: E402
+from autograder.sandbox import Limits, WarmPool  # noqa: E402
 
 
 class JudgeError(RuntimeError):
@@ -44,27 +44,44 @@ def pytest_args(suite: Path) -> list[str]:
 
 
 def judge(assignment: Assignment, students: list[StudentSpec], config: RunConfig,
-          on_result: Callable[[StudentResult], None]) -> list[StudentResult]:
+          on_result: Callable[[StudentResult], None], pool: WarmPool | None = None) -> list[StudentResult]:
+    """Grade ``students`` with the assignment's suite; ``pool`` lets a long-lived caller reuse its zygote."""
     import torch
 
     torch.set_num_threads(1)
+    own_pool = pool is None
+    if own_pool:
+        pool = WarmPool(config.isolation)  # the zygote warms up while this process does too
+    _warm_up(torch)
     results: list[StudentResult] = []
 
     def done(result: StudentResult) -> None:
         results.append(result)
         on_result(result)
 
-    plugin = GradingPlugin(assignment, students, config, done)
+    plugin = GradingPlugin(assignment, students, config, done, pool=pool)
     for var in ("PYTEST_ADDOPTS", "PYTEST_PLUGINS"):
         os.environ.pop(var, None)
     os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
     log = io.StringIO()
-    with contextlib.redirect_stdout(log):
-        code = pytest.main(pytest_args(assignment.suite(config.hidden)), plugins=[plugin])
+    try:
+        with contextlib.redirect_stdout(log):
+            code = pytest.main(pytest_args(assignment.suite(config.hidden)), plugins=[plugin])
+    finally:
+        if own_pool:
+            pool.close()
     if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED) or len(results) != len(students):
         raise JudgeError(f"the {assignment.name} suite did not run (pytest exit {int(code)}):\n"
                          f"{log.getvalue()[-2000:]}\n" + "\n".join(plugin.setup_errors))
     return results
+
+
+def _warm_up(torch) -> None:
+    """The first optimizer step imports torch._dynamo (~1.3 s): pay it before the first student."""
+    w = torch.zeros(1, requires_grad=True)
+    opt = torch.optim.SGD([w], lr=0.1)
+    (w * 2).sum().backward()
+    opt.step()
 
 
 def main() -> None:

@@ -54,12 +54,13 @@ def derive_seed(*parts: object) -> int:
 
 class GradingPlugin:
     def __init__(self, assignment: Assignment, students: list[StudentSpec], config: RunConfig,
-                 on_result: Callable[[StudentResult], None]):
+                 on_result: Callable[[StudentResult], None], pool: WarmPool | None = None):
         self.assignment = assignment
         self.students = {s.student: s for s in students}
         self.order = [s.student for s in students]
         self.config = config
         self.on_result = on_result
+        self.shared_pool = pool  # a long-lived caller (a Dask worker) keeps its warm pool across batches
         self.results: dict[str, StudentResult] = {}
         self.started: dict[str, float] = {}
         self.collected: list[pytest.Item] = []
@@ -81,7 +82,10 @@ class GradingPlugin:
 
     @pytest.fixture(scope="session")
     def pool(self):
-        pool = WarmPool(self.config.isolation)
+        if self.shared_pool is not None:
+            yield self.shared_pool
+            return
+        pool = WarmPool(self.config.isolation)  # collect-only or direct pytest use: no pool given
         yield pool
         pool.close()
 

@@ -262,8 +262,7 @@ class WarmPool:
 
     def __init__(self, isolation: str):
         self.isolation = isolation
-        self.zygote = Zygote(isolation)
-        self.zygote.wait_ready()
+        self.zygote = Zygote(isolation)  # starts warming now; spawn() waits for it
 
     def spawn(self, limits: Limits) -> Runner:
         for attempt in range(2):
