@@ -118,12 +118,12 @@ def from_zip(path: Path, assignment: str) -> bytes:
                 raise Rejected(f"your zip holds an unsafe path ({info.filename!r})")
             if stat.S_ISLNK(info.external_attr >> 16):
                 raise Rejected(f"your zip holds a symbolic link ({info.filename!r})")
-            total += info.file_size
-            if total > MAX_ZIP_BYTES:
-                raise Rejected(f"your zip unpacks to more than {MAX_ZIP_BYTES // 1024**2} MiB")
             if info.file_size > MAX_ZIP_RATIO * max(info.compress_size, 1) and info.file_size > 1024**2:
                 raise Rejected(f"your zip looks like a zip bomb ({info.filename!r} is compressed "
                                f"{info.file_size // max(info.compress_size, 1)}:1)")
+            total += info.file_size
+            if total > MAX_ZIP_BYTES:
+                raise Rejected(f"your zip unpacks to more than {MAX_ZIP_BYTES // 1024**2} MiB")
             if not info.is_dir() and "__MACOSX" not in name.parts:
                 members[name] = info
         # A zip of a folder nests everything one level deeper: look through that folder.
