@@ -17,6 +17,7 @@ import tempfile
 import threading
 import time
 from dataclasses import asdict, dataclass
+from pathlib import Path
 
 from autograder.isolation import NAMESPACES, NOBODY, RLIMITS, bwrap_binary, bwrap_command
 from autograder.runner import wire
@@ -35,6 +36,11 @@ class Limits:
     file_bytes: int = 64 * 1024**2
     open_files: int = 256
     processes: int = 256
+
+
+def limits_tasks() -> int:
+    # the zygote and its threads, one runner, and the processes and threads it may start
+    return Limits().processes + 64
 
 
 class RunnerDied(Exception):
@@ -63,6 +69,53 @@ def runner_environment(tmp: str) -> dict[str, str]:
     }
 
 
+class PidsCgroup:
+    """A pids cgroup bounding how many tasks a zygote and all its runners may have together.
+
+    RLIMIT_NPROC cannot bound a uid shared with the host (root), and a PID namespace does not
+    bound counts: where a pids controller is writable (cgroup v1 or v2), this does, so a fork
+    bomb fails with EAGAIN instead of exhausting the machine. Absent elsewhere.
+    """
+
+    def __init__(self, max_tasks: int):
+        self.path: Path | None = None
+        for root in (Path("/sys/fs/cgroup/pids"), Path("/sys/fs/cgroup")):
+            v1 = root.name == "pids" and (root / "cgroup.procs").exists()
+            has_pids = v1 or "pids" in _read(root / "cgroup.subtree_control")
+            if not has_pids or not os.access(root, os.W_OK):
+                continue
+            path = root / f"autograder-{os.getpid()}-{id(self):x}"
+            try:
+                path.mkdir()
+                (path / "pids.max").write_text(str(max_tasks))
+            except OSError:
+                shutil.rmtree(path, ignore_errors=True) if path.exists() else None
+                continue
+            self.path = path
+            break
+
+    def enter(self) -> None:
+        """In a forked child before exec: join the cgroup (children inherit it)."""
+        if self.path is not None:
+            (self.path / "cgroup.procs").write_text(str(os.getpid()))
+
+    def remove(self) -> None:
+        if self.path is not None:
+            for _ in range(50):
+                try:
+                    self.path.rmdir()
+                    return
+                except OSError:
+                    time.sleep(0.02)
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text()
+    except OSError:
+        return ""
+
+
 class Zygote:
     """A warm process that has imported torch and forks one runner per request.
 
@@ -84,8 +137,9 @@ class Zygote:
             setenv = [arg for k, v in env.items() for arg in ("--setenv", k, v)]
             cut = argv.index("--")
             argv = argv[:cut] + setenv + argv[cut:]
+        self.cgroup = PidsCgroup(limits_tasks())
         self.process = subprocess.Popen(
-            argv, pass_fds=[child.fileno()], env=env, cwd=self.host_tmp,
+            argv, pass_fds=[child.fileno()], env=env, cwd=self.host_tmp, preexec_fn=self.cgroup.enter,
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
         )
         child.close()
@@ -156,6 +210,7 @@ class Zygote:
             self.process.wait(timeout=10)
         except (OSError, subprocess.TimeoutExpired):
             pass
+        self.cgroup.remove()
         shutil.rmtree(self.host_tmp, ignore_errors=True)
 
 
