@@ -19,7 +19,7 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from autograder.isolation import NAMESPACES, NOBODY, RLIMITS, bwrap_binary, bwrap_command
+from autograder.isolation import NAMESPACES, NOBODY, RLIMITS, RUNNER_CODE, bwrap_binary, bwrap_command
 from autograder.runner import wire
 
 GiB = 1024**3
@@ -131,7 +131,11 @@ class Zygote:
         parent, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self.control = parent
         env = runner_environment(self.tmp)
-        argv = [sys.executable, "-I", "-m", "autograder.runner.zygote", str(child.fileno())]
+        # -I keeps the grader's environment and cwd out; the kit's own folder is put back on the
+        # path explicitly, since a student handout runs the kit without installing it.
+        boot = (f"import sys; sys.path.insert(0, {str(RUNNER_CODE.parent)!r}); "
+                "from autograder.runner.zygote import main; main()")
+        argv = [sys.executable, "-I", "-c", boot, str(child.fileno())]
         if isolation == NAMESPACES:
             argv = bwrap_command(bwrap_binary(), argv, child.fileno())
             setenv = [arg for k, v in env.items() for arg in ("--setenv", k, v)]

@@ -212,7 +212,7 @@ def clean_tmp(base: str) -> None:
 
 
 def main() -> None:
-    control = socket.socket(fileno=int(sys.argv[1]))
+    control = socket.socket(fileno=int(sys.argv[-1]))
     warm_up()
     # Orphans of a runner (double-forked daemons) become our children, so sweep finds them.
     prctl(PR_SET_CHILD_SUBREAPER, 1)

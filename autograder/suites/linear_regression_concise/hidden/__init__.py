@@ -1,0 +1,1 @@
+"""Hidden grading suite of linear_regression_concise: one file per exercise."""
