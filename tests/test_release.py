@@ -1,0 +1,501 @@
+"""Releases (autograder/release.py): handouts that hold no solution and no hidden check and work on
+their own, an nbgrader course graded by the real nbgrader, a Gradescope autograder, the same grade
+for a module and for its notebooks, and byte-identical rebuilds."""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import json
+import os
+import re
+import shutil
+import stat
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from autograder import notebooks
+from autograder.assignments import SUITES, Assignment, all_assignments
+from autograder.catalog import exercise_points
+from autograder.grade import grade
+from autograder.notebooks import fill_notebook, notebook_to_source
+from autograder.release import build_release, harness_modules, split_suite
+from autograder.stubs import BEGIN, END, stub_for
+from tests.conftest import catalogue
+
+NAMES = [a.name for a in all_assignments()]
+MAIN = "linear_regression"  # the assignment the slower, end-to-end tests use
+SANDBOX_HINT = ("the runner zygote could not import this copy of the kit: autograder/sandbox.py must put the "
+                "judge's own package on the zygote's sys.path (it runs `python -I`), see the release report")
+
+
+@pytest.fixture(scope="module")
+def release(tmp_path_factory) -> Path:
+    dest = tmp_path_factory.mktemp("release")
+    build_release(dest)
+    return dest
+
+
+def _env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+    env["OMP_NUM_THREADS"] = "1"
+    env.update(extra)
+    return env
+
+
+def _run(cmd: list[str], cwd: Path, env: dict[str, str], timeout: float = 300) -> subprocess.CompletedProcess:
+    proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
+    output = proc.stdout + proc.stderr
+    if "zygote failed to start" in output and "No module named 'autograder'" in output:
+        pytest.fail(f"{SANDBOX_HINT}\n{output[-2000:]}")
+    return proc
+
+
+def _unzip(archive: Path, dest: Path) -> None:
+    with zipfile.ZipFile(archive) as zf:
+        for info in zf.infolist():
+            zf.extract(info, dest)
+            mode = info.external_attr >> 16
+            if mode:
+                (dest / info.filename).chmod(stat.S_IMODE(mode))
+
+
+# ---------------------------------------------------------------- no solution, no hidden check
+
+
+def _norm(line: str) -> str:
+    return " ".join(line.split())
+
+
+def _solution_blocks(solution: str) -> list[list[str]]:
+    blocks, current = [], None
+    for line in solution.splitlines():
+        if line.strip() == BEGIN:
+            current = []
+        elif line.strip() == END:
+            blocks.append([_norm(x) for x in current if x.strip()])
+            current = None
+        elif current is not None:
+            current.append(line)
+    return [b for b in blocks if b]
+
+
+def _texts(folder: Path, archive: Path) -> dict[str, str]:
+    """Every text a student receives, by path: the folder's files and the zip's entries."""
+    out = {}
+
+    def add(name: str, data: bytes) -> None:
+        if name.endswith(".ipynb"):
+            nb = json.loads(data)
+            out[name] = "\n".join("".join(c["source"]) for c in nb["cells"]) + "\n" + data.decode()
+        else:
+            out[name] = data.decode("utf-8", errors="replace")
+
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            add(f"folder:{path.relative_to(folder)}", path.read_bytes())
+    with zipfile.ZipFile(archive) as zf:
+        for name in zf.namelist():
+            add(f"zip:{name}", zf.read(name))
+    return out
+
+
+def _textbook_lines() -> set[str]:
+    return {_norm(x) for p in SUITES.glob("*/textbook.py") for x in p.read_text(encoding="utf-8").splitlines()}
+
+
+def _hidden_names(assignment: Assignment) -> set[str]:
+    def defs(folder: Path) -> set[str]:
+        return {n.name for p in folder.glob("*.py") for n in ast.walk(ast.parse(p.read_text(encoding="utf-8")))
+                if isinstance(n, ast.FunctionDef)}
+
+    return {n for n in defs(assignment.suite(True)) if n.startswith("test")} - defs(assignment.suite(False))
+
+
+def _tolerances(folder: Path) -> set[str]:
+    found = set()
+    for path in folder.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.keyword) and node.arg in ("rtol", "atol", "tol") and \
+                    isinstance(node.value, ast.Constant):
+                found.add(f"{node.arg}={node.value.value!r}")
+    return found
+
+
+def assert_no_leak(texts: dict[str, str], assignment: Assignment, public_textbook: dict[str, bytes]) -> None:
+    """No solution block, hidden check name, hidden tolerance or hidden file in ``texts``.
+
+    Exception, by design: a textbook module the public checks import (they substitute the book's
+    version of an earlier exercise) is shipped as it is; it must be byte-identical to the suite's.
+    """
+    textbook = _textbook_lines()
+    hidden_files = [p for m in split_suite(assignment).hidden for p in [split_suite(assignment).paths[m]]
+                    if len(p.read_bytes()) > 80]
+    hidden_digests = {hashlib.sha256(p.read_bytes()).hexdigest(): p for p in hidden_files}
+    hidden_tolerances = _tolerances(assignment.suite(True)) - _tolerances(assignment.suite(False))
+    names = _hidden_names(assignment)
+    blocks = _solution_blocks(assignment.solution.read_text(encoding="utf-8"))
+    assert blocks and names
+    for where, text in texts.items():
+        path = where.split(":", 1)[1]
+        assert not re.search(r"(^|/)(hidden|solutions)(/|$)", path), f"{where}: a hidden or solution path"
+        shipped = next((data for rel, data in public_textbook.items() if path.endswith(rel)), None)
+        if shipped is not None:
+            assert text.encode() == shipped, f"{where} differs from the suite's textbook module"
+            continue
+        digest = hashlib.sha256(text.encode()).hexdigest()
+        assert digest not in hidden_digests, f"{where} is a copy of {hidden_digests.get(digest)}"
+        lines = [_norm(x) for x in text.splitlines() if x.strip()]
+        joined = "\n" + "\n".join(lines) + "\n"
+        for block in blocks:
+            if len(block) > 1:
+                assert "\n" + "\n".join(block) + "\n" not in joined, f"{where} holds a solution block: {block}"
+            elif block[0] not in textbook:
+                assert block[0] not in lines, f"{where} holds the solution line {block[0]!r}"
+        for name in names:
+            assert not re.search(rf"\b{name}\b", text), f"{where} names the hidden check {name}"
+        for tolerance in hidden_tolerances:
+            assert tolerance not in text.replace(" ", ""), f"{where} holds the hidden tolerance {tolerance}"
+
+
+def _public_textbook(assignment: Assignment) -> dict[str, bytes]:
+    split = split_suite(assignment)
+    return {split.paths[m].relative_to(SUITES.parent.parent).as_posix(): split.paths[m].read_bytes()
+            for m in split.public if m.endswith(".textbook")}
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_handout_holds_no_solution_and_no_hidden_check(release, name):
+    assignment = Assignment(name)
+    texts = _texts(release / name, release / f"{name}.zip")
+    assert f"folder:{name}.py" in texts and f"zip:{name}/{name}.ipynb" in texts
+    assert_no_leak(texts, assignment, _public_textbook(assignment))
+    with zipfile.ZipFile(release / f"{name}.zip") as zf:
+        assert all(n.startswith(f"{name}/") for n in zf.namelist())
+        assert f"{name}/autograder/suites/{name}/public/test_public.py" in zf.namelist()
+    assert not (release / name / "gradescope.zip").exists()
+
+
+def test_leak_check_catches_leaks(release):
+    """The check above is not vacuous: a solution body, a hidden name or a hidden file is caught."""
+    assignment = Assignment(MAIN)
+    texts = _texts(release / MAIN, release / f"{MAIN}.zip")
+    hidden_test = sorted(assignment.suite(True).glob("test_*.py"))[0]
+    leaks = {
+        "solution": assignment.solution.read_text(encoding="utf-8"),
+        "hidden name": f"# see {sorted(_hidden_names(assignment))[0]}\n",
+        "hidden file": hidden_test.read_text(encoding="utf-8"),
+    }
+    for what, text in leaks.items():
+        with pytest.raises(AssertionError):
+            assert_no_leak({**texts, "folder:extra.py": text}, assignment, _public_textbook(assignment))
+            pytest.fail(f"a leaked {what} was not caught")
+    with pytest.raises(AssertionError, match="hidden or solution path"):
+        assert_no_leak({**texts, f"zip:{MAIN}/autograder/suites/{MAIN}/hidden/x.py": ""}, assignment,
+                       _public_textbook(assignment))
+
+
+def test_handout_engine_lists_only_the_handout(release):
+    code = ("import autograder, autograder.assignments as a; print(autograder.__file__); "
+            f"print([x.name for x in a.all_assignments()]); print(a.get({MAIN!r}).exercises); "
+            f"print(a.get({MAIN!r}).stub)")
+    proc = subprocess.run([sys.executable, "-c", code],
+                          cwd=release / MAIN, env=_env(PYTHONPATH=str(release / MAIN)), capture_output=True,
+                          text=True, check=True)
+    where, listed, exercises, stub = proc.stdout.splitlines()
+    assert Path(where).is_relative_to(release / MAIN)
+    assert listed == repr([MAIN])
+    assert exercises == repr(Assignment(MAIN).exercises)
+    assert Path(stub) == release / MAIN / f"{MAIN}.py"
+
+
+# ---------------------------------------------------------------- the handout works on its own
+
+
+def test_handout_self_check_and_plain_pytest(release, tmp_path):
+    _unzip(release / f"{MAIN}.zip", tmp_path)
+    folder = tmp_path / MAIN
+    env = _env(PYTHONPATH=str(folder))
+    where = subprocess.run([sys.executable, "-c", "import autograder; print(autograder.__file__)"], cwd=folder,
+                           env=env, capture_output=True, text=True, check=True).stdout.strip()
+    assert Path(where).is_relative_to(folder), f"the handout used {where}, not its own engine"
+    exercises = Assignment(MAIN).exercises
+
+    stub = _run([sys.executable, "-m", "autograder", "check", MAIN], folder, env)
+    assert stub.returncode == 1, stub.stdout + stub.stderr
+    assert stub.stdout.count("not implemented yet") >= len(exercises) and " passed " not in stub.stdout
+    tests = _run([sys.executable, "-m", "pytest", "-q"], folder, env)
+    assert tests.returncode == 1 and f"{len(exercises)} failed" in tests.stdout, tests.stdout + tests.stderr
+    assert "not implemented yet" in tests.stdout and "Traceback" not in tests.stdout
+
+    shutil.copy(Assignment(MAIN).solution, folder / f"{MAIN}.py")
+    ref = _run([sys.executable, "-m", "autograder", "check", MAIN], folder, env)
+    assert ref.returncode == 0, ref.stdout + ref.stderr
+    assert f"{len(exercises)} of {len(exercises)} exercises pass" in ref.stdout
+    tests = _run([sys.executable, "-m", "pytest", "-q"], folder, env)
+    assert tests.returncode == 0 and f"{len(exercises)} passed" in tests.stdout, tests.stdout + tests.stderr
+
+
+# ---------------------------------------------------------------- notebooks
+
+
+def _notebook(*cells: dict) -> bytes:
+    return json.dumps({"cells": list(cells), "metadata": {}, "nbformat": 4, "nbformat_minor": 5}).encode()
+
+
+def test_notebook_to_source_contract():
+    test_cell = {"cell_type": "code", "source": "assert f() == 1\n",
+                 "metadata": {"nbgrader": {"grade": True, "solution": False, "points": 1}}}
+    data = _notebook(
+        {"cell_type": "markdown", "source": "# title", "metadata": {}},
+        {"cell_type": "code", "source": ["%matplotlib inline\n", "import math\n", "!pip install torch\n"],
+         "metadata": {}},
+        {"cell_type": "code", "source": "%%bash\necho hi\n", "metadata": {}},
+        {"cell_type": "code", "source": "def f():\n    %time x = 1\n    return 1\n", "metadata": {}},
+        {"cell_type": "code", "source": "", "metadata": {}},
+        {"cell_type": "raw", "source": "raw", "metadata": {}},
+        test_cell,
+        {"cell_type": "code", "source": "y = f()", "metadata": {"nbgrader": {"grade": True, "solution": True}}},
+    )
+    source = notebook_to_source(data)
+    assert source == "import math\n\n\ndef f():\n    pass\n    return 1\n\n\ny = f()\n"
+    ast.parse(source)
+    assert notebook_to_source(b"\xef\xbb\xbf" + _notebook()) == ""
+    for bad, message in [(b"def f(): pass", "not valid JSON"), (b"\xff\xfe", "not UTF-8"),
+                         (b'{"a": 1}', "no cells"), (b"[]", "no cells"),
+                         (b'{"worksheets": [], "nbformat": 3}', "nbformat 3"),
+                         (json.dumps({"cells": [{"cell_type": "code", "source": 3}]}).encode(), "source")]:
+        with pytest.raises(ValueError, match=message):
+            notebook_to_source(bad)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_notebooks_are_valid_and_round_trip(release, name):
+    assignment = Assignment(name)
+    handout = (release / name / f"{name}.ipynb").read_bytes()
+    course = (release / "nbgrader" / "source" / name / f"{name}.ipynb").read_bytes()
+    nbformat = pytest.importorskip("nbformat") if name == MAIN else None
+    if nbformat:
+        for data in (handout, course):
+            nbformat.validate(nbformat.reads(data.decode(), as_version=4))
+    stub = stub_for(assignment.solution)
+    # The handout notebook's code is the stub's code; filled in, it is the reference's.
+    assert _defs(notebook_to_source(handout)) == _defs(stub)
+    solution = assignment.solution.read_text(encoding="utf-8")
+    assert _defs(notebook_to_source(fill_notebook(handout, solution))) == _defs(notebooks.strip_markers(solution))
+    assert _defs(notebook_to_source(fill_notebook(course, solution))) == _defs(notebooks.strip_markers(solution))
+    assert "check_notebook" in notebook_to_source(handout)  # the self-check cell, guarded by __main__
+
+
+def _defs(source: str) -> list[str]:
+    tree = ast.parse(source)
+    return [ast.dump(n) for n in tree.body if isinstance(n, ast.FunctionDef | ast.ClassDef | ast.Import |
+                                                         ast.ImportFrom)]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_nbgrader_points_are_the_kits(release, name):
+    nb = json.loads((release / "nbgrader" / "source" / name / f"{name}.ipynb").read_bytes())
+    graded = [c["metadata"]["nbgrader"] for c in nb["cells"] if c["metadata"].get("nbgrader", {}).get("grade")]
+    ids = [c["metadata"]["nbgrader"]["grade_id"] for c in nb["cells"] if "nbgrader" in c["metadata"]]
+    assert len(ids) == len(set(ids))
+    assert sum(g["points"] for g in graded) == pytest.approx(sum(exercise_points(Assignment(name)).values()))
+    hidden = [c for c in nb["cells"] if "### BEGIN HIDDEN TESTS" in "".join(c["source"])]
+    assert len(hidden) == sum(1 for g in graded if g["points"] > 0)
+
+
+def _simulate_nbgrader(notebook: Path) -> tuple[float, float, list[str]]:
+    """Execute a notebook's code cells in order in one fresh process, as nbgrader's kernel does."""
+    script = r"""
+import json, os, sys
+nb = json.load(open(sys.argv[1]))
+os.chdir(os.path.dirname(os.path.abspath(sys.argv[1]))); sys.path.insert(0, os.getcwd())
+ns, score, total, failed = {"__name__": "__main__"}, 0.0, 0.0, []
+for cell in nb["cells"]:
+    if cell["cell_type"] != "code":
+        continue
+    meta = cell["metadata"].get("nbgrader", {})
+    try:
+        exec(compile("".join(cell["source"]), cell["id"], "exec"), ns)
+        ok = True
+    except Exception as e:
+        ok = False
+        failed.append(f"{cell['id']}: {type(e).__name__}: {str(e)[:300]}")
+    if meta.get("grade"):
+        total += meta["points"]
+        score += meta["points"] if ok else 0.0
+print(json.dumps([score, total, failed]))
+"""
+    proc = subprocess.run([sys.executable, "-c", script, str(notebook)], capture_output=True, text=True,
+                          env=_env(PYTHONPATH=""), timeout=600)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    score, total, failed = json.loads(proc.stdout.strip().splitlines()[-1])
+    return score, total, failed
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_nbgrader_source_notebook_passes_its_own_tests(release, name):
+    """Without nbgrader: the source notebook (the reference in its solution cells) passes every test cell,
+    run in order in one process as nbgrader's kernel runs them (the harness serves its own copy of the kit)."""
+    folder = release / "nbgrader" / "source" / name
+    score, total, failed = _simulate_nbgrader(folder / f"{name}.ipynb")
+    assert not failed and score == total > 0, "\n".join(failed)
+
+
+# ---------------------------------------------------------------- the real nbgrader
+
+
+def _nbgrader(course: Path, *args: str) -> subprocess.CompletedProcess:
+    proc = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=course, env=_env(), capture_output=True,
+                          text=True, timeout=600)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    return proc
+
+
+def test_real_nbgrader_generates_and_autogrades(release, tmp_path):
+    pytest.importorskip("nbgrader", reason="nbgrader is not installed (pip install nbgrader)")
+    from nbgrader.api import Gradebook
+
+    course = tmp_path / "course"
+    shutil.copytree(release / "nbgrader", course)
+    _nbgrader(course, "generate_assignment", MAIN, "--force")
+    released = course / "release" / MAIN / f"{MAIN}.ipynb"
+    assignment = Assignment(MAIN)
+    # What students get from nbgrader holds no solution and no hidden check either.
+    texts = {f"folder:{p.name}": p.read_text(encoding="utf-8") for p in released.parent.iterdir()}
+    texts[f"folder:{released.name}"] = "\n".join(
+        "".join(c["source"]) for c in json.loads(released.read_bytes())["cells"])
+    assert_no_leak(texts, assignment, {})
+    solution = assignment.solution.read_text(encoding="utf-8")
+    for student, data in [("filled", fill_notebook(released.read_bytes(), solution)),
+                          ("untouched", released.read_bytes())]:
+        folder = course / "submitted" / student / MAIN
+        folder.mkdir(parents=True)
+        (folder / f"{MAIN}.ipynb").write_bytes(data)
+    _nbgrader(course, "autograde", MAIN)
+    kit_max = sum(exercise_points(assignment).values())
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}", course_id="d2l-linear-networks") as gb:
+        filled = gb.find_submission(MAIN, "filled")
+        untouched = gb.find_submission(MAIN, "untouched")
+        assert filled.max_score == pytest.approx(kit_max)
+        assert filled.score == pytest.approx(kit_max), [
+            (g.name, g.score) for nb in filled.notebooks for g in nb.grades if g.score != g.max_score]
+        assert untouched.score == 0
+
+
+# ---------------------------------------------------------------- Gradescope
+
+
+def _validate_gradescope(data: dict) -> None:
+    assert isinstance(data["score"], int | float) and not isinstance(data["score"], bool)
+    assert isinstance(data["tests"], list) and data["tests"]
+    for t in data["tests"]:
+        assert isinstance(t["name"], str) and t["name"]
+        assert isinstance(t["score"], int | float) and isinstance(t["max_score"], int | float)
+        assert 0 <= t["score"] <= t["max_score"]
+        assert isinstance(t["output"], str)
+        assert t["visibility"] in ("hidden", "after_due_date", "after_published", "visible")
+    assert data["score"] == pytest.approx(sum(t["score"] for t in data["tests"]))
+
+
+def test_gradescope_autograder(release, tmp_path):
+    root = tmp_path / "autograder"
+    _unzip(release / "gradescope" / f"{MAIN}.zip", root / "source")
+    source = root / "source"
+    for script in ("setup.sh", "run_autograder"):
+        assert os.access(source / script, os.X_OK), f"{script} is not executable"
+    setup = (source / "setup.sh").read_text()
+    assert '"torch==2.13.0"' in setup and "pip install -e" in setup
+    subprocess.run(["bash", "-n", str(source / "setup.sh")], check=True)
+    assert (source / "solutions" / f"{MAIN}.py").is_file()
+    assert sorted(p.name for p in (source / "autograder" / "suites").iterdir() if p.is_dir()) == [MAIN]
+
+    assignment = Assignment(MAIN)
+    kit_max = sum(exercise_points(assignment).values())
+    handout_nb = (release / MAIN / f"{MAIN}.ipynb").read_bytes()
+    cases = [
+        ("reference", {f"{MAIN}.py": assignment.solution.read_bytes()}, kit_max),
+        ("stub", {f"{MAIN}.py": stub_for(assignment.solution).encode()}, 0),
+        ("notebook", {f"work/{MAIN}.ipynb": fill_notebook(handout_nb, assignment.solution.read_text())}, kit_max),
+    ]
+    for label, files, expected in cases:
+        shutil.rmtree(root / "submission", ignore_errors=True)
+        shutil.rmtree(root / "results", ignore_errors=True)
+        for rel, data in files.items():
+            (root / "submission" / rel).parent.mkdir(parents=True, exist_ok=True)
+            (root / "submission" / rel).write_bytes(data)
+        proc = _run([sys.executable, str(source / "run_autograder")], tmp_path, _env(AUTOGRADER_ROOT=str(root)))
+        assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+        data = json.loads((root / "results" / "results.json").read_text())
+        _validate_gradescope(data)
+        assert data["score"] == pytest.approx(expected), (label, proc.stdout[-3000:])
+        assert sum(t["max_score"] for t in data["tests"]) == pytest.approx(kit_max)
+
+
+# ---------------------------------------------------------------- one submission, three forms, one grade
+
+
+def test_module_and_notebooks_get_the_same_grade(release, tmp_path):
+    assignment = Assignment(MAIN)
+    solution = assignment.solution.read_text(encoding="utf-8")
+    handout_nb = (release / MAIN / f"{MAIN}.ipynb").read_bytes()
+    course_nb = (release / "nbgrader" / "source" / MAIN / f"{MAIN}.ipynb").read_bytes()
+    mistakes, _ = catalogue(MAIN)
+    picked = {}
+    for m in mistakes:  # one mistake per exercise, three exercises
+        picked.setdefault(m.exercise, m)
+    versions = {"reference": solution, "stub": stub_for(assignment.solution)}
+    versions.update({m.name: m.source(solution) for m in list(picked.values())[:3]})
+    folder = tmp_path / "submissions"
+    folder.mkdir()
+    for name, source in versions.items():
+        (folder / f"{name}__py.py").write_text(source, encoding="utf-8")
+        for form, nb in (("handout", handout_nb), ("nbgrader", course_nb)):
+            converted = notebook_to_source(fill_notebook(nb, source))
+            (folder / f"{name}__{form}.py").write_text(converted, encoding="utf-8")
+    batch = grade(assignment, folder, tmp_path / "out", workers=2, seed=12345, quiet=True)
+    results = {r.student: r for r in batch.results}
+    for name in versions:
+        points = {form: results[f"{name}__{form}"].exercise_points() for form in ("py", "handout", "nbgrader")}
+        assert points["py"] == points["handout"] == points["nbgrader"], (name, points)
+    assert results["reference__py"].score == results["reference__py"].max_score > 0
+    assert results["stub__py"].score == 0
+    for name in versions:
+        if name not in ("reference", "stub"):
+            assert 0 < results[f"{name}__nbgrader"].score < results["reference__py"].max_score
+
+
+# ---------------------------------------------------------------- reproducible
+
+
+def _tree(folder: Path) -> dict[str, tuple[bytes, int]]:
+    return {p.relative_to(folder).as_posix(): (p.read_bytes(), stat.S_IMODE(p.stat().st_mode))
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_release_is_byte_identical_when_rebuilt(tmp_path):
+    build_release(tmp_path / "first")
+    build_release(tmp_path / "again")
+    again = tmp_path / "again"
+    first, second = _tree(tmp_path / "first"), _tree(again)
+    assert sorted(first) == sorted(second)
+    for rel in first:
+        assert first[rel] == second[rel], f"{rel} differs between two builds"
+    with zipfile.ZipFile(again / f"{MAIN}.zip") as zf:
+        names = zf.namelist()
+        assert names == sorted(names)
+        assert {i.date_time for i in zf.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+
+
+def test_harness_public_part_holds_no_hidden_module(release):
+    for name in NAMES:
+        public, hidden = harness_modules(Assignment(name))
+        assert not any(".hidden" in m for m in public), name
+        kit_checks = (release / "nbgrader" / "source" / name / "kit_checks.py").read_text()
+        for module in hidden:
+            if hidden[module][0].strip():
+                assert repr(module) not in kit_checks, (name, module)
