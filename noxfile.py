@@ -53,6 +53,13 @@ def check(session: nox.Session) -> None:
 
 
 @nox.session
+def release(session: nox.Session) -> None:
+    """Handouts, nbgrader course and Gradescope zips into release/: nox -s release -- [ASSIGNMENT ...]."""
+    install(session)
+    session.run("python", "-m", "autograder", "release", *session.posargs, "--out", str(ROOT / "release"))
+
+
+@nox.session
 def lint(session: nox.Session) -> None:
     """ruff, and the stubs must match the solutions they are generated from."""
     session.install("ruff")

@@ -1,4 +1,4 @@
-"""Command line: ``python -m autograder list | check | grade | stubs``."""
+"""Command line: ``python -m autograder list | check | grade | report | release | stubs``."""
 
 from __future__ import annotations
 
@@ -74,6 +74,22 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_release(args: argparse.Namespace) -> int:
+    from autograder.release import ReleaseError, build_release
+
+    out = Path(args.out)
+    try:
+        made = build_release(out, args.assignments or None)
+    except ReleaseError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    for path in made:
+        print(f"  {path}")
+    print(f"Handouts (give these to students): {out}/<assignment>/ and {out}/<assignment>.zip")
+    print(f"nbgrader course: {out / 'nbgrader'}   Gradescope autograders: {out / 'gradescope'}/<assignment>.zip")
+    return 0
+
+
 def cmd_stubs(args: argparse.Namespace) -> int:
     from autograder.stubs import stub_for
 
@@ -130,6 +146,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("report", help="rebuild report.html and HTML feedback from a graded --out folder")
     p.add_argument("out", help="the --out folder of a grade run")
     p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("release", help="write student handouts, the nbgrader course and Gradescope autograders")
+    p.add_argument("assignments", nargs="*", help="default: every assignment")
+    p.add_argument("--out", default="release", help="where to write (default: release/)")
+    p.set_defaults(func=cmd_release)
 
     p = sub.add_parser("stubs", help="regenerate the student stubs from the solutions")
     p.add_argument("--check", action="store_true", help="only report stubs that differ")

@@ -1,4 +1,4 @@
-"""Releases (autograder/release.py): handouts that hold no solution and no hidden check and work on
+"""Releases (autograder/release/): handouts that hold no solution and no hidden check and work on
 their own, an nbgrader course graded by the real nbgrader, a Gradescope autograder, the same grade
 for a module and for its notebooks, and byte-identical rebuilds."""
 
@@ -455,8 +455,8 @@ def test_module_and_notebooks_get_the_same_grade(release, tmp_path):
     for name, source in versions.items():
         (folder / f"{name}__py.py").write_text(source, encoding="utf-8")
         for form, nb in (("handout", handout_nb), ("nbgrader", course_nb)):
-            converted = notebook_to_source(fill_notebook(nb, source))
-            (folder / f"{name}__{form}.py").write_text(converted, encoding="utf-8")
+            # Submitted as notebooks: intake turns them into modules, as it does for a class.
+            (folder / f"{name}__{form}.ipynb").write_bytes(fill_notebook(nb, source))
     batch = grade(assignment, folder, tmp_path / "out", workers=2, seed=12345, quiet=True)
     results = {r.student: r for r in batch.results}
     for name in versions:
