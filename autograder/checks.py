@@ -8,13 +8,15 @@ type never reaches a comparison and never turns into a traceback.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+import random
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
 import torch
 
+from autograder.results import MAX_CURVE_POINTS, MAX_CURVES_PER_TEST, Curve, sample_indices
 from autograder.runner.wire import FigureInfo, Iterated, RemoteObject
 
 
@@ -152,3 +154,82 @@ def expect_figure(value: Any, what: str, *, hint: str = "") -> FigureInfo:
     if not value.axes:
         fail(f"{what} returned a figure with no axes: draw on `fig, ax = plt.subplots()`. {hint}".strip())
     return value
+
+
+# ---------------------------------------------------------------------------------------------- loss curves
+
+_recording: list[Curve] | None = None  # the curves of the check running now (the plugin opens and reads it)
+
+
+@contextmanager
+def recording_curves() -> Iterator[list[Curve]]:
+    """Collect what ``record_curve`` records while one check runs."""
+    global _recording
+    previous, _recording = _recording, []
+    try:
+        yield _recording
+    finally:
+        _recording = previous
+
+
+def _plain_number(value: Any) -> float | int | None:
+    """A real number from the wire (Python number, numpy scalar, one-element tensor or array), else None.
+    Strings and everything else are not numbers here, whatever they contain."""
+    if isinstance(value, torch.Tensor):
+        if value.numel() != 1 or value.is_complex():
+            return None
+        value = value.detach().reshape(()).item()
+    elif isinstance(value, np.ndarray | np.generic):
+        if value.size != 1 or not np.issubdtype(value.dtype, np.number) or np.iscomplexobj(value):
+            return None
+        value = value.reshape(()).item()
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return value
+
+
+def _series(values: Any) -> tuple[list, int] | None:
+    """Up to MAX_CURVE_POINTS evenly spread items of a list, tuple or 1-D tensor/array, and how many there were."""
+    if isinstance(values, torch.Tensor | np.ndarray):
+        if values.ndim != 1:
+            return None
+        flat = values.detach() if isinstance(values, torch.Tensor) else values
+        items = [flat[i] for i in sample_indices(len(flat), MAX_CURVE_POINTS)]
+        return items, len(flat)
+    if isinstance(values, list | tuple):
+        return [values[i] for i in sample_indices(len(values), MAX_CURVE_POINTS)], len(values)
+    return None
+
+
+def record_curve(name: str, student: Any, reference: Any, *, ylabel: str = "loss") -> None:
+    """Attach a loss curve to the running check, for the student's feedback: ``student`` as the student's
+    function returned it (untrusted: only real numbers are kept, nan and inf are not drawn), ``reference`` the
+    reference solution's on the same problem. Call it as soon as the student's values are back, before any
+    check on them, so a failing convergence gets its plot. Nothing is recorded unless the student returned a
+    non-empty sequence with at least one number, or outside the judge."""
+    if _recording is None or len(_recording) >= MAX_CURVES_PER_TEST:
+        return
+    got, expected = _series(student), _series(reference)
+    if got is None or expected is None or not got[0]:
+        return
+    student_values = [_plain_number(v) for v in got[0]]
+    if all(v is None for v in student_values):
+        return
+    _recording.append(Curve.from_values(name, student_values, [_plain_number(v) for v in expected[0]],
+                                        student_length=got[1], reference_length=expected[1], ylabel=ylabel))
+
+
+@contextmanager
+def seeded(seed: int = 0) -> Iterator[None]:
+    """Run reference code with torch's, numpy's and Python's global generators seeded, then put them back: the
+    reference's curve is the same in every run, and the judge's own random state is left as it was."""
+    state, np_state = random.getstate(), np.random.get_state()
+    try:
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(seed)
+            random.seed(seed)
+            np.random.seed(seed)
+            yield
+    finally:
+        random.setstate(state)
+        np.random.set_state(np_state)

@@ -12,6 +12,7 @@ student, tears that student's runner down, then moves on. Suite tests get:
 from __future__ import annotations
 
 import hashlib
+import platform
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,8 +21,8 @@ import pytest
 import torch
 
 from autograder.assignments import Assignment
-from autograder.checks import CheckFailed
-from autograder.results import ERROR, FAILED, NOT_IMPLEMENTED, PASSED, StudentResult, TestOutcome
+from autograder.checks import CheckFailed, recording_curves
+from autograder.results import ERROR, FAILED, NOT_IMPLEMENTED, PASSED, Curve, StudentResult, TestOutcome
 from autograder.sandbox import Limits, WarmPool
 from autograder.submission import Submission, SubmissionError
 
@@ -47,6 +48,20 @@ class RunConfig:
     isolation: str = "rlimits"
 
 
+CURVES = pytest.StashKey[list[Curve]]()
+
+
+def judge_environment() -> dict[str, str]:
+    """The versions that grade, read here in the judge: a runner (student code) is never asked."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        kit = version("d2l-linear-autograder")
+    except PackageNotFoundError:  # run from a checkout or a handout without installing
+        kit = "unknown (not installed)"
+    return {"kit": kit, "torch": torch.__version__, "python": platform.python_version()}
+
+
 def derive_seed(*parts: object) -> int:
     digest = hashlib.sha256(":".join(map(str, parts)).encode()).digest()
     return int.from_bytes(digest[:7], "big")
@@ -65,6 +80,7 @@ class GradingPlugin:
         self.started: dict[str, float] = {}
         self.collected: list[pytest.Item] = []
         self.setup_errors: list[str] = []  # the grader's own failures, for the instructor
+        self.environment = judge_environment()
 
     # ------------------------------------------------------------ collection
 
@@ -97,9 +113,11 @@ class GradingPlugin:
     def student(self, request: pytest.FixtureRequest, pool: WarmPool):
         spec = self.students[request.param]
         self.started[spec.student] = time.perf_counter()
+        # The pool's level is the one in force (a long-lived caller's shared pool may differ from the config).
         self.results[spec.student] = StudentResult(
             student=spec.student, assignment=self.assignment.name, exercises=self.assignment.exercises,
-            seed=self.config.seed, isolation=self.config.isolation, source_sha256=spec.sha256, error=spec.error)
+            seed=self.config.seed, isolation=pool.isolation, source_sha256=spec.sha256, error=spec.error,
+            environment=dict(self.environment))
         sub = Submission(pool, spec.source, self.assignment.filename, self.assignment.name, self.config.limits)
         if spec.error:
             sub.load_error = SubmissionError(spec.error)
@@ -127,6 +145,13 @@ class GradingPlugin:
     # ------------------------------------------------------------ outcomes
 
     @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_call(self, item: pytest.Item):
+        # Curves are kept whatever the outcome: a failing convergence check is when the plot helps most.
+        with recording_curves() as curves:
+            yield
+        item.stash[CURVES] = list(curves)
+
+    @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo):
         outcome = yield
         report = outcome.get_result()
@@ -142,7 +167,8 @@ class GradingPlugin:
         name, points = (mark.args[0], float(mark.kwargs.get("points", 1.0))) if mark else ("?", 0.0)
         doc = (item.function.__doc__ or item.originalname).strip().splitlines()[0].rstrip(".")
         hidden = "hidden" in item.path.parts
-        base = dict(test=item.originalname, name=f"{name}: {doc}", exercise=name, points=points, hidden=hidden)
+        base = dict(test=item.originalname, name=f"{name}: {doc}", exercise=name, points=points, hidden=hidden,
+                    curves=item.stash.get(CURVES, []) if report.when == "call" else [])
         if report.passed:
             return TestOutcome(**base, earned=points, status=PASSED)
         exc = call.excinfo.value if call.excinfo else None

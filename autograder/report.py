@@ -6,7 +6,9 @@ the feedback pages carry no script at all. Nothing is fetched from the network.
 
 Everything taken from the results is HTML-escaped: student code controls part of the messages.
 Plots use matplotlib's object API (``Figure`` + the Agg canvas), so writing a report never touches
-pyplot or the caller's backend; the class page has two plots whatever the size of the class.
+pyplot or the caller's backend; the class page has two plots whatever the size of the class. A feedback page
+has one plot per loss curve its convergence checks recorded (``autograder.checks.record_curve``), and the
+versions and isolation shown are those each result recorded when it was graded.
 """
 
 from __future__ import annotations
@@ -21,11 +23,23 @@ import sys
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import quote
 
 from autograder.intake import student_id
-from autograder.results import ERROR, FAILED, NOT_IMPLEMENTED, PASSED, StudentResult, atomic_write, read_results
+from autograder.results import (
+    ERROR,
+    FAILED,
+    NOT_IMPLEMENTED,
+    PASSED,
+    Curve,
+    StudentResult,
+    atomic_write,
+    curve_summary,
+    exercise_curves,
+    read_results,
+)
 
 TIMEOUT_MARK = "did not return within"
 TOP_MESSAGES = 5  # failure messages shown per exercise
@@ -75,7 +89,9 @@ def _fmt_pct(value: float | None) -> str:
 
 
 def versions() -> dict[str, str]:
-    """The kit's and torch's versions in this environment (torch is not imported just for this)."""
+    """The kit's, torch's and Python's versions in this environment (torch is not imported just for this).
+    Only a fallback for results that did not record what graded them."""
+    import platform
     from importlib.metadata import PackageNotFoundError, version
 
     found = {}
@@ -86,6 +102,58 @@ def versions() -> dict[str, str]:
             found[label] = "not installed"
     if "torch" in sys.modules:  # already imported: report exactly what is running
         found["torch"] = sys.modules["torch"].__version__
+    found["python"] = platform.python_version()
+    return found
+
+
+ENVIRONMENT = (("autograder", "kit"), ("torch", "torch"), ("Python", "python"))
+
+
+@dataclass
+class Recorded:
+    """One property of the grading environment over the class: each value the results recorded, with counts."""
+
+    label: str
+    counts: list[tuple[str, int]]  # most common first
+    missing: int  # results that did not record it (written before it was recorded)
+    fallback: str  # this environment's value, shown for those; "" when there is none to show
+
+    def text(self) -> str:
+        if not self.counts and not self.missing:
+            return "n/a"
+        if len(self.counts) == 1 and not self.missing:
+            return self.counts[0][0]
+        parts = [f"{value} \u00d7{n}" for value, n in self.counts]
+        if self.missing:
+            fallback = f"{self.fallback} in this environment" if self.fallback else "unknown"
+            parts.append(f"{fallback} (not recorded in {self.missing} older result{'s' * (self.missing != 1)})")
+        return ", ".join(parts)
+
+    def short(self) -> str:
+        """For the page's header line, when the class was graded alike."""
+        if self.missing and self.fallback:
+            return f"{self.fallback} (this environment; not recorded by the results)"
+        return self.text()
+
+    @property
+    def mixed(self) -> bool:
+        """The class was not all graded the same way (that includes what nobody recorded)."""
+        return len(self.counts) + (self.missing > 0) > 1
+
+
+def _recorded(label: str, values: list[str], fallback: str) -> Recorded:
+    counts = Counter(v for v in values if v)
+    ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    return Recorded(label, ordered, sum(not v for v in values), fallback)
+
+
+def grading_environment(results: list[StudentResult], current: dict[str, str] | None = None) -> list[Recorded]:
+    """What graded the class, as each result recorded it (the judge wrote it when grading); this environment's
+    versions stand in only for results too old to say. The isolation level has no such stand-in."""
+    current = versions() if current is None else current
+    found = [_recorded(label, [r.environment.get(key, "") for r in results], current.get(key, ""))
+             for label, key in ENVIRONMENT]
+    found.append(_recorded("isolation", [r.isolation for r in results], ""))
     return found
 
 
@@ -266,6 +334,59 @@ def score_histogram(results: list[StudentResult]) -> tuple[str, int] | None:
         return _png(fig)
 
 
+def _spans_decades(values: list[float]) -> bool:
+    positive = [v for v in values if v > 0]
+    return len(positive) == len(values) and len(values) > 1 and max(positive) >= 100 * min(positive)
+
+
+@lru_cache(maxsize=256)  # classes share curves (everyone right on the lecture's data): draw each once
+def loss_curve_plot(curve: Curve) -> tuple[str, int]:
+    """The student's curve against the reference's: log scale when the values span decades."""
+    import matplotlib
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import FuncFormatter, MaxNLocator, NullFormatter
+
+    series = {}
+    for which in ("reference", "student"):
+        values = getattr(curve, which)
+        points = [(x, v) for x, v in zip(curve.epochs(which), values) if v is not None]
+        series[which] = (points, len(values) - len(points))
+    drawn = [v for points, _ in series.values() for _, v in points]
+    with matplotlib.rc_context(PLOT_STYLE):
+        fig = Figure(figsize=(6.6, 2.7))
+        ax = fig.add_subplot()
+        # The reference is a wide pale band under the student's line: where they agree, both stay visible.
+        styles = {"reference": dict(color=GREY, linewidth=5, alpha=0.55, solid_capstyle="round", zorder=2),
+                  "student": dict(color=BLUE, linewidth=1.8, zorder=3)}
+        for which, label in (("reference", "reference solution"), ("student", "your code")):
+            points = series[which][0]
+            if not points:
+                continue
+            final = curve.final(which)
+            if final is not None:
+                label += f" (last {final:.3g})"
+            marker = dict(marker="o", markersize=3.5) if which == "student" and len(points) <= 40 else {}
+            ax.plot([x for x, _ in points], [v for _, v in points], label=label, **styles[which], **marker)
+        if _spans_decades(drawn):
+            ax.set_yscale("log")
+            # Plain "1e-06" labels: the default mathtext ones cost most of a plot's drawing time.
+            ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+            ax.yaxis.set_minor_formatter(NullFormatter())
+        bad = series["student"][1]
+        if bad:
+            total = len(curve.student)
+            note = (f"{bad} of your {total} values are not finite numbers: not drawn" if bad < total
+                    else "none of your values is a finite number")
+            ax.text(0.99, 0.96, note, transform=ax.transAxes, ha="right", va="top", fontsize=8.5, color=RED)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.set_xlabel("epoch")
+        ax.set_ylabel(curve.ylabel)
+        ax.set_title(_clip(curve.name, 90), loc="left", fontsize=9.5)
+        if ax.lines:
+            ax.legend(frameon=False, fontsize=8.5, loc="best")
+        return _png(fig)
+
+
 def pass_rate_chart(stats: ClassStats) -> tuple[str, int] | None:
     """Per exercise, in assignment order: students passed / failed / not implemented, with the pass rate."""
     import matplotlib
@@ -351,6 +472,9 @@ CLASS_CSS = """
 .ex-ok { color: var(--green); font-size: 13.5px; }
 td.count { width: 5.5em; text-align: right; font-weight: 600; font-variant-numeric: tabular-nums; }
 td.checks { width: 30%%; font-size: 13px; color: var(--muted); }
+table.env { width: auto; }
+table.env th { color: var(--ink); padding-right: 24px; }
+table.env td.warn { color: var(--red); }
 .scroll { overflow-x: auto; border: 1px solid var(--line); border-radius: 10px; }
 table.students th { cursor: pointer; user-select: none; position: sticky; top: 0; background: white;
                     border-bottom: 2px solid var(--line); }
@@ -381,6 +505,9 @@ ul.checks li { padding: 6px 0 6px 28px; position: relative; border-top: 1px soli
 ul.checks li::before { position: absolute; left: 4px; top: 5px; font-weight: 700; }
 ul.checks li.ok::before { content: "\\2713"; color: var(--green); }
 ul.checks li.bad::before { content: "\\2717"; color: var(--red); }
+figure.curve { margin: 12px 0 0; padding-top: 8px; border-top: 1px solid var(--line); }
+figure.curve img.plot { margin: 0; }
+figure.curve figcaption { color: var(--muted); font-size: 13px; }
 .hint { margin-top: 6px; background: #fdf6e7; border-left: 4px solid #e0a526; padding: 8px 12px; border-radius: 4px; }
 """
 
@@ -520,14 +647,22 @@ def feedback_html(result: StudentResult, kit_version: str = "") -> str:
                     item += f'<div class="hint msg">{esc(_clip(o.message, 5000))}</div>'
                 parts.append(item + "</li>")
             parts.append("</ul>")
+            for curve in exercise_curves(tests):
+                alt = f"Loss curve of {curve.name}: your values against the reference solution's"
+                parts.append(f'<figure class="curve">{_img(loss_curve_plot(curve), alt)}'
+                             f"<figcaption>Yours: {esc(curve_summary(curve))}.</figcaption></figure>")
         parts.append("</section>")
     details = [f"graded in {r.seconds:.2f} s"]
     if r.seed:
         details.append(f"input seed {r.seed}")
     if r.source_sha256:
         details.append(f"file sha256 {r.source_sha256[:12]}")
-    if kit_version:
-        details.append(f"autograder {kit_version}")
+    env = r.environment
+    if env.get("kit"):  # what graded it, as recorded then; older results only know this environment's kit
+        details.append(f"autograder {env['kit']}" + "".join(f", {label} {env[key]}" for label, key in ENVIRONMENT[1:]
+                                                            if env.get(key)))
+    elif kit_version:
+        details.append(f"report by autograder {kit_version} (the grading did not record its version)")
     parts.append(f"<footer>{esc(' · '.join(details))}</footer>")
     return _page(f"{r.assignment}: feedback for {r.student}", "\n".join(parts), FEEDBACK_CSS)
 
@@ -673,16 +808,32 @@ def _students_table(stats: ClassStats) -> str:
             f"<thead><tr>{''.join(heads)}</tr></thead><tbody>\n" + "\n".join(rows) + "\n</tbody></table></div>")
 
 
+WARN = ' class="warn"'
+
+
+def _environment_section(environment: list[Recorded]) -> str:
+    rows = "".join(f'<tr><th>{esc(e.label)}</th><td{WARN * e.mixed}>{esc(e.text())}</td></tr>' for e in environment)
+    mixed = [e.label for e in environment if e.mixed]
+    note = (f'<p class="banner small">Not all results were graded alike ({esc(", ".join(mixed))}): '
+            "regrade with <code>--force</code> to grade everyone the same way.</p>" if mixed else "")
+    return (f'<h2>Grading environment</h2><div class="card">{note}<p class="muted small" style="margin-top:0">'
+            "As the judge recorded it in each result when grading; counts are results.</p>"
+            f'<table class="env">{rows}</table></div>')
+
+
 def report_html(results: list[StudentResult], kit: dict[str, str] | None = None) -> str:
-    kit = kit or versions()
+    environment = {e.label: e for e in grading_environment(results, kit)}
     stats = class_stats(results)
     title = f"{_assignments(results)}: class report"
-    isolation = ", ".join(sorted({r.isolation or "unknown" for r in results})) or "n/a"
     seeds = sorted({r.seed for r in results})
     seed_text = ", ".join(map(str, seeds[:5])) + (f" (+{len(seeds) - 5} more)" if len(seeds) > 5 else "")
-    meta = (f"{len(results)} submission{'s' * (len(results) != 1)} · isolation: {isolation} · "
-            f"input seed: {seed_text or 'n/a'} · autograder {kit['kit']}, torch {kit['torch']} · "
-            f"report written {time.strftime('%Y-%m-%d %H:%M')}")
+    if any(e.mixed for e in environment.values()):
+        graded_with = "versions or isolation differ between results (see Grading environment)"
+    else:
+        graded_with = (f"isolation: {environment['isolation'].short()} · "
+                       + ", ".join(f"{label} {environment[label].short()}" for label, _ in ENVIRONMENT))
+    meta = (f"{len(results)} submission{'s' * (len(results) != 1)} · input seed: {seed_text or 'n/a'} · "
+            f"{graded_with} · report written {time.strftime('%Y-%m-%d %H:%M')}")
     parts = [f"<h1>{esc(title)}</h1>", f'<p class="sub">{esc(meta)}</p>']
     if not results:
         parts.append('<div class="card">No results yet: <code>results/*.json</code> is empty. '
@@ -701,17 +852,21 @@ def report_html(results: list[StudentResult], kit: dict[str, str] | None = None)
     parts.append(_failures_section(stats))
     parts.append(_whole_section(stats))
     parts.append(_timing_section(stats))
+    parts.append(_environment_section(list(environment.values())))
     parts.append(_students_table(stats))
-    parts.append(f"<footer>{esc(meta)}. Versions are those of the environment that wrote this report.</footer>")
+    parts.append(f"<footer>{esc(meta)}. Versions and isolation are those each result recorded when it was graded"
+                 f"{'' if not any(e.missing for e in environment.values()) else ' (older results: see above)'}."
+                 "</footer>")
     return _page(title, "\n".join(p for p in parts if p), CLASS_CSS, SORT_JS)
 
 
-def write_report(out: Path, results: list[StudentResult] | None = None) -> Path:
+def write_report(out: Path, results: list[StudentResult] | None = None, kit: dict[str, str] | None = None) -> Path:
     """Write ``OUT/report.html`` and ``OUT/feedback/<student>.html`` from ``OUT/results/*.json``
-    (or from ``results``, e.g. exactly the batch just graded)."""
+    (or from ``results``, e.g. exactly the batch just graded). ``kit``: this environment's versions, shown only
+    for results too old to have recorded what graded them (default: looked up)."""
     out = Path(out)
     results = read_results(out) if results is None else sorted(results, key=lambda r: r.student)
-    kit = versions()
+    kit = versions() if kit is None else kit
     for r in results:
         write_feedback_html(out, r, kit["kit"])
     path = out / "report.html"

@@ -5,12 +5,122 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import os
 import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 PASSED, FAILED, NOT_IMPLEMENTED, ERROR = "passed", "failed", "not implemented", "error"
+
+MAX_CURVE_POINTS = 1000  # per series: enough for 1000 epochs, and a result file stays small
+MAX_CURVES_PER_TEST = 4
+CURVE_DIGITS = 6  # significant digits kept: plenty for a plot, and the JSON stays short
+
+
+def curve_value(value: Any) -> float | None:
+    """A plain number as a finite float (rounded), else None. Never parses strings: only real numbers count."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    try:
+        value = float(value)
+    except OverflowError:  # an int beyond float range
+        return None
+    return float(f"{value:.{CURVE_DIGITS}g}") if math.isfinite(value) else None
+
+
+def sample_indices(length: int, count: int) -> list[int]:
+    """``count`` indices spread evenly over ``range(length)``, first and last included (integer arithmetic, so
+    the report recomputes exactly the epochs the judge kept)."""
+    if count >= length:
+        return list(range(length))
+    if count <= 1:
+        return [length - 1] if count == 1 else []
+    return [(i * (length - 1) + (count - 1) // 2) // (count - 1) for i in range(count)]
+
+
+@dataclass(frozen=True)
+class Curve:
+    """A student's per-epoch losses next to the reference's, recorded by a convergence check for the feedback plot.
+
+    Values are finite floats or None (nan, inf or not a number: not drawn); a series longer than
+    ``MAX_CURVE_POINTS`` keeps that many evenly spread epochs, and its ``*_length`` says how many there were.
+    """
+
+    name: str
+    student: tuple[float | None, ...]
+    reference: tuple[float | None, ...]
+    student_length: int = 0
+    reference_length: int = 0
+    ylabel: str = "loss"
+
+    def epochs(self, which: str) -> list[int]:
+        """The 1-based epoch of each kept value of ``student`` or ``reference``."""
+        values, length = (self.student, self.student_length) if which == "student" else \
+            (self.reference, self.reference_length)
+        return [i + 1 for i in sample_indices(length, len(values))]
+
+    def final(self, which: str) -> float | None:
+        """The last epoch's value (None when it was not a finite number)."""
+        values = self.student if which == "student" else self.reference
+        return values[-1] if values else None
+
+    def to_json(self) -> dict:
+        return {"name": self.name, "ylabel": self.ylabel, "student": list(self.student),
+                "reference": list(self.reference), "student_length": self.student_length,
+                "reference_length": self.reference_length}
+
+    @classmethod
+    def from_values(cls, name: str, student: list, reference: list, *, student_length: int | None = None,
+                    reference_length: int | None = None, ylabel: str = "loss") -> Curve:
+        """Sanitise already-sampled values (anything not a finite number becomes None)."""
+        s = tuple(curve_value(v) for v in student[:MAX_CURVE_POINTS])
+        r = tuple(curve_value(v) for v in reference[:MAX_CURVE_POINTS])
+        return cls(name=str(name)[:200], student=s, reference=r, student_length=_length(len(s), student_length),
+                   reference_length=_length(len(r), reference_length), ylabel=str(ylabel)[:40])
+
+    @classmethod
+    def from_json(cls, data: Any) -> Curve | None:
+        """A curve read back from a results file (edited files included): None when it is not one."""
+        if not isinstance(data, dict) or not isinstance(data.get("student"), list) \
+                or not isinstance(data.get("reference"), list):
+            return None
+        lengths = [data.get(k) for k in ("student_length", "reference_length")]
+        lengths = [n if isinstance(n, int) and not isinstance(n, bool) and 0 <= n <= 10**9 else None
+                   for n in lengths]
+        return cls.from_values(str(data.get("name", "")), data["student"], data["reference"],
+                               student_length=lengths[0], reference_length=lengths[1],
+                               ylabel=str(data.get("ylabel", "loss")))
+
+
+def curve_summary(curve: Curve) -> str:
+    """One line for the feedback: the final value of both series."""
+
+    def final(which: str, length: int) -> str:
+        value = curve.final(which)
+        shown = "not a finite number" if value is None else f"{value:.4g}"
+        return f"{shown} after {length} epoch{'s' * (length != 1)}"
+
+    return (f"final {curve.ylabel} {final('student', curve.student_length)} "
+            f"(reference solution: {final('reference', curve.reference_length)})")
+
+
+def exercise_curves(tests: list[TestOutcome]) -> list[Curve]:
+    return [c for o in tests for c in o.curves]
+
+
+def _length(kept: int, length: int | None) -> int:
+    """How many values a series had: more than were kept only if it was sampled down to the maximum."""
+    return length if length and kept == MAX_CURVE_POINTS and length > kept else kept
+
+
+def _curves_of(test: dict) -> list[Curve]:
+    extra = test.get("extra_data")
+    found = extra.get("curves") if isinstance(extra, dict) else None
+    if not isinstance(found, list):
+        return []
+    return [c for c in map(Curve.from_json, found[:MAX_CURVES_PER_TEST]) if c is not None]
 
 
 @dataclass
@@ -23,6 +133,7 @@ class TestOutcome:
     status: str
     message: str = ""
     hidden: bool = True
+    curves: list[Curve] = field(default_factory=list)  # loss curves a convergence check recorded
 
 
 @dataclass
@@ -37,6 +148,8 @@ class StudentResult:
     isolation: str = ""
     source_sha256: str = ""
     output: str = ""  # the tail of what the student's code printed
+    # What graded it, as the judge saw it: kit, torch and Python versions (empty in older results).
+    environment: dict[str, str] = field(default_factory=dict)
 
     @property
     def score(self) -> float:
@@ -80,6 +193,8 @@ class StudentResult:
                     "output": o.message,
                     "visibility": "visible",
                     "tags": [o.exercise],
+                    # Gradescope's spec allows extra_data per test (stored, not shown).
+                    **({"extra_data": {"curves": [c.to_json() for c in o.curves]}} if o.curves else {}),
                 }
                 for o in self.outcomes
             ],
@@ -96,6 +211,7 @@ class StudentResult:
                 "isolation": self.isolation,
                 "source_sha256": self.source_sha256,
                 "stdout": self.output,
+                "versions": dict(self.environment),
             },
         }
 
@@ -104,13 +220,18 @@ class StudentResult:
         extra = data.get("extra_data", {})
         outcomes = [
             TestOutcome(test=name, name=t["name"], exercise=t["tags"][0], points=t["max_score"],
-                        earned=t["score"], status=status, message=t.get("output", ""), hidden=hidden)
+                        earned=t["score"], status=status, message=t.get("output", ""), hidden=hidden,
+                        curves=_curves_of(t))
             for t, status, name, hidden in zip(data["tests"], extra["statuses"], extra["tests"], extra["hidden"])
         ]
+        versions = extra.get("versions")
+        environment = {str(k)[:40]: v[:200] for k, v in versions.items() if isinstance(v, str) and v} \
+            if isinstance(versions, dict) else {}
         return cls(student=extra["student"], assignment=extra["assignment"], outcomes=outcomes,
                    exercises=extra["exercises"], error=extra.get("error", ""), seconds=data.get("execution_time", 0),
                    seed=extra.get("seed", 0), isolation=extra.get("isolation", ""),
-                   source_sha256=extra.get("source_sha256", ""), output=extra.get("stdout", ""))
+                   source_sha256=extra.get("source_sha256", ""), output=extra.get("stdout", ""),
+                   environment=environment)
 
     def summary(self) -> str:
         text = f"{self.score:g} / {self.max_score:g} points"
@@ -144,6 +265,9 @@ class StudentResult:
                 lines.append(f"- [{box}] {o.name.split(': ', 1)[-1]} ({o.earned:g}/{o.points:g})")
                 if o.status != PASSED and o.message and o.message != self.error:
                     lines.append(f"  - {o.message}")
+            for curve in exercise_curves(tests):
+                lines.append(f"- Your {curve.ylabel} curve for `{curve.name}`: {curve_summary(curve)}; "
+                             "the HTML feedback plots both")
             lines.append("")
         return "\n".join(lines).rstrip() + "\n"
 

@@ -15,9 +15,10 @@ from pathlib import Path
 import pytest
 
 from autograder.assignments import ROOT, Assignment
+from autograder.checks import record_curve, recording_curves
 from autograder.grade import grade
 from autograder.report import write_report
-from autograder.results import FAILED, PASSED, StudentResult, read_results
+from autograder.results import FAILED, MAX_CURVE_POINTS, PASSED, Curve, StudentResult, read_results
 
 SAMPLES = ROOT / "samples" / "linear_regression"
 HOSTILE = "<script>alert(1)</script>"
@@ -166,6 +167,10 @@ def test_hostile_messages_and_names_are_escaped(graded, tmp_path):
     data = _result_json(graded, "grace_hopper")
     failed = next(i for i, s in enumerate(data["extra_data"]["statuses"]) if s == FAILED)
     data["tests"][failed]["output"] = f'{HOSTILE} <img src=x onerror="alert(2)"> & "quotes"'
+    data["tests"][failed]["extra_data"] = {"curves": [  # an edited results file: curves are read defensively
+        {"name": HOSTILE, "ylabel": HOSTILE, "student": [1.0, "2", None, float("inf"), -1, True, {"x": 1}, 0.5],
+         "reference": [1.0, 0.5], "student_length": -3, "reference_length": 10**12},
+        "junk", {"student": "x", "reference": []}]}
     (out / "results" / "grace_hopper.json").write_text(json.dumps(data))
     evil = copy.deepcopy(data)
     evil["extra_data"]["student"] = "../../<b>evil</b>"
@@ -179,9 +184,111 @@ def test_hostile_messages_and_names_are_escaped(graded, tmp_path):
         text = path.read_text(encoding="utf-8")
         assert HOSTILE not in text and "<img src=x" not in text and "<b>evil" not in text, path
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text, path
+    grace = next(r for r in read_results(out) if r.student == "grace_hopper")
+    [curve] = grace.outcomes[failed].curves
+    assert curve.student == (1.0, None, None, None, -1.0, None, None, 0.5) and curve.student_length == 8
+    assert curve.reference_length == 2
+    # this one and train's own
+    assert (out / "feedback" / "grace_hopper.html").read_text(encoding="utf-8").count('<figure class="curve">') == 2
     report = (out / "report.html").read_text(encoding="utf-8")
     assert "&lt;b&gt;evil&lt;/b&gt;" in report
     assert "&lt;img src=x onerror=&quot;alert(2)&quot;&gt; &amp; &quot;quotes&quot;" in report
+
+
+# ---------------------------------------------------------------------------------------------- what graded
+
+
+def test_results_record_what_graded_them(graded):
+    import platform
+
+    import torch
+
+    for r in read_results(graded):
+        assert r.environment == {"kit": "0.1.0", "torch": torch.__version__, "python": platform.python_version()}
+        assert r.isolation in ("namespaces", "rlimits")
+    data = _result_json(graded, "grace_hopper")
+    assert StudentResult.from_gradescope(data).to_gradescope() == data  # curves and versions round-trip
+
+
+def test_the_report_shows_the_recorded_versions_not_its_own(graded, tmp_path):
+    out = tmp_path / "out"
+    (out / "results").mkdir(parents=True)
+    for k, student in enumerate(("ada_lovelace", "grace_hopper", "john_von_neumann")):
+        data = _result_json(graded, student)
+        data["extra_data"]["versions"]["torch"] = "1.99.0+test" if k else "1.98.7+test"
+        data["extra_data"]["isolation"] = "rlimits"
+        (out / "results" / f"{student}.json").write_text(json.dumps(data))
+    text = write_report(out).read_text(encoding="utf-8")
+    env = text[text.index("<h2>Grading environment</h2>"):]
+    env = env[: env.index("</table>")]
+    assert "1.99.0+test \u00d72, 1.98.7+test \u00d71" in env  # each value, most common first, with counts
+    assert "rlimits" in env and "namespaces" not in env
+    assert "in this environment" not in env and "regrade with" in env
+    assert "1.98.7+test" in (out / "feedback" / "ada_lovelace.html").read_text(encoding="utf-8")
+
+    # A result from before versions were recorded: this environment's stand in, and say so.
+    data = _result_json(graded, "alan_turing")
+    del data["extra_data"]["versions"], data["extra_data"]["isolation"]
+    shutil.rmtree(out / "results")
+    (out / "results").mkdir()
+    (out / "results" / "alan_turing.json").write_text(json.dumps(data))
+    text = write_report(out, kit={"kit": "7.7.7", "torch": "7.8.9", "python": "3.99.0"}).read_text(encoding="utf-8")
+    assert "torch 7.8.9 (this environment; not recorded by the results)" in text
+    assert "isolation: unknown" in text
+    feedback = (out / "feedback" / "alan_turing.html").read_text(encoding="utf-8")
+    assert "report by autograder 7.7.7 (the grading did not record its version)" in feedback
+
+
+# ---------------------------------------------------------------------------------------------- loss curves
+
+
+def test_record_curve_keeps_only_real_numbers():
+    import numpy as np
+    import torch
+
+    record_curve("outside a check", [1.0], [1.0])  # no check running: nothing to attach it to, no error
+    with recording_curves() as curves:
+        record_curve("not returned", "losses", [1.0, 0.5])
+        record_curve("empty", [], [1.0])
+        record_curve("no numbers at all", ["0.5", None, [1.0]], [1.0])
+        record_curve("mixed", [2.0, "1e3", float("nan"), float("inf"), 10**400, True, torch.tensor(0.25),
+                               np.float32(0.125), torch.ones(2), None, 1 / 3], torch.tensor([2.0, 1.0]))
+        record_curve("long", list(range(5000)), np.arange(3, dtype=np.float64))
+    assert [c.name for c in curves] == ["mixed", "long"]
+    mixed, long = curves
+    assert mixed.student == (2.0, None, None, None, None, None, 0.25, 0.125, None, None, 0.333333)
+    assert mixed.reference == (2.0, 1.0) and mixed.student_length == 11
+    assert len(long.student) == MAX_CURVE_POINTS and long.student_length == 5000
+    assert long.student[0] == 0 and long.student[-1] == 4999  # first and last epochs kept
+    assert long.epochs("student")[:3] == [1, 6, 11] and long.epochs("student")[-1] == 5000
+    for c in curves:
+        assert Curve.from_json(json.loads(json.dumps(c.to_json()))) == c
+
+
+def test_feedback_plots_the_loss_curve_of_a_convergence_check(graded):
+    import base64
+
+    data = _result_json(graded, "john_von_neumann")
+    tests = [t for t in data["tests"] if "extra_data" in t]
+    assert [t["tags"] for t in tests] == [["train"]]  # in Gradescope's per-test extra_data
+    curve = tests[0]["extra_data"]["curves"][0]
+    assert curve["student_length"] == curve["reference_length"] == 4 and len(curve["student"]) == 4
+    assert all(isinstance(v, float) and v > 0 for v in curve["student"] + curve["reference"])
+    assert "loss curve for `train(" in (graded / "feedback" / "john_von_neumann.md").read_text(encoding="utf-8")
+
+    text = (graded / "feedback" / "john_von_neumann.html").read_text(encoding="utf-8")
+    train = text[text.index("<code>train</code>"):]
+    assert train.count('<figure class="curve">') == 1 and "reference solution" in train
+    src = Page(train).srcs[0]
+    png = graded / "curve.png"
+    png.write_bytes(base64.b64decode(src.split(",", 1)[1]))
+    assert distinct_colours(png) > 50  # axes, text and two lines, not an empty frame
+    barbara = (graded / "feedback" / "barbara_liskov.html").read_text(encoding="utf-8")
+    assert "curve" not in barbara.split("<main>")[1]  # nothing returned, nothing plotted
+
+    before = text
+    write_report(graded)
+    assert (graded / "feedback" / "john_von_neumann.html").read_text(encoding="utf-8") == before  # same bytes
 
 
 def test_edge_cases_render(graded, tmp_path):
@@ -316,6 +423,44 @@ def test_the_students_table_sorts(graded, tmp_path):
     descending = [row[0]["text"].strip() for row in page.rows]
     assert [scores[s] for s in descending] == sorted(scores.values(), reverse=True)
     assert 'aria-sort="descending"' in proc.stdout
+
+
+@pytest.fixture(scope="module")
+def stuck(tmp_path_factory) -> Path:
+    """One student whose train never updates w and b (whatever the seed, its losses stay flat: checks fail)."""
+    folder = tmp_path_factory.mktemp("stuck")
+    solution = Assignment("linear_regression").solution.read_text(encoding="utf-8")
+    changed = solution.replace("sgd([w, b], lr, batch_size)", "w.grad = b.grad = None")
+    assert changed != solution
+    (folder / "subs").mkdir()
+    (folder / "subs" / "stuck.py").write_text(changed, encoding="utf-8")
+    grade(Assignment("linear_regression"), folder / "subs", folder / "out", workers=1, quiet=True)
+    return folder / "out"
+
+
+def test_a_failing_convergence_check_gets_its_plot(stuck, tmp_path):
+    [result] = read_results(stuck)
+    [check] = [o for o in result.outcomes if o.curves]
+    assert check.exercise == "train" and check.status == FAILED and "do not decrease" in check.message
+    [curve] = check.curves
+    assert curve.student[-1] > 100 * curve.reference[-1]
+    markdown = (stuck / "feedback" / "stuck.md").read_text(encoding="utf-8")
+    assert f"final loss {curve.student[-1]:.4g} after 4 epochs" in markdown
+
+    # Only the plot left visible: what the browser drew there is the plot, not the rest of the page.
+    page = (stuck / "feedback" / "stuck.html").read_text(encoding="utf-8")
+    assert page.count('<figure class="curve">') == 1
+    only = ("<style>body * { visibility: hidden; } figure.curve, figure.curve * { visibility: visible; } "
+            "figure.curve { position: fixed; top: 0; left: 0; margin: 0; background: white; }</style></head>")
+    copy = stuck / "feedback" / "stuck_plot_only.html"
+    copy.write_text(page.replace("</head>", only), encoding="utf-8")
+    shot = tmp_path / "plot.png"
+    try:
+        proc = run_chromium(copy.as_uri(), tmp_path / "profile", f"--screenshot={shot}", "--window-size=800,400")
+    finally:
+        copy.unlink()
+    assert proc.returncode == 0 and console(proc) == [], proc.stderr[-2000:]
+    assert distinct_colours(shot) > 50  # lines, ticks and labels; a blank or broken image is one or two colours
 
 
 def test_not_implemented_page_renders(graded, tmp_path):

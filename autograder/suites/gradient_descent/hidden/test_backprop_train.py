@@ -4,7 +4,7 @@ import math
 
 import numpy as np
 
-from autograder.checks import expect, expect_close, expect_float, expect_sequence
+from autograder.checks import expect, expect_close, expect_float, expect_sequence, record_curve
 from autograder.plugin import exercise
 from autograder.suites.gradient_descent import XS, YS, close, expect_floats, randint, random_data, uniform
 from autograder.suites.gradient_descent.textbook import FOR_TRAINING
@@ -58,14 +58,16 @@ def _w_hint(got, xs, ys, w, lr, epochs):
 @exercise("backprop_train", points=1)
 def test_lecture_defaults_return_floats(sub, ref):
     """with the defaults on the lecture's data, returns w close to 2 and the losses as Python floats"""
+    expected, expected_losses = ref.backprop_train(XS, YS)
     label, w, losses = _run(sub, XS, YS)
+    record_curve(f"{label} on the lecture's data", losses, expected_losses)
     expect(isinstance(w, float), f"{label} returned w as {type(w).__name__}: return a Python float, w.item()")
     expect(isinstance(losses, list | tuple) and all(isinstance(v, float) for v in losses),
            f"{label} should return the losses as a list of Python floats: append l.item(), not the tensor l")
     w, losses = _read(label, w, losses, ZERO)
     expect(len(losses) == 100, f"{label} returned {len(losses)} losses, expected 100: one per epoch, and epochs "
            "defaults to 100")
-    expect_close(w, ref.backprop_train(XS, YS)[0], f"the w after {label}", rtol=1e-4, atol=1e-5,
+    expect_close(w, expected, f"the w after {label}", rtol=1e-4, atol=1e-5,
                  hint=_w_hint(w, XS, YS, 1.0, 0.01, 100) + " (defaults: w=1.0, lr=0.01, epochs=100)")
 
 

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from autograder.checks import expect, expect_close, expect_float, expect_sequence
+from autograder.checks import expect, expect_close, expect_float, expect_sequence, record_curve
 from autograder.plugin import exercise
 from autograder.suites.gradient_descent import XS, YS, close, expect_floats, randint, random_data, uniform
 from autograder.suites.gradient_descent.textbook import FOR_TRAINING
@@ -28,11 +28,14 @@ def _descend(xs, ys, w, lr, epochs, *, sign=1.0, after=False):
     return w, costs
 
 
-def _run(sub, xs, ys, **kwargs):
+def _run(sub, xs, ys, *, curve=None, **kwargs):
+    """Call the student's function; ``curve``: the reference's costs, to plot the student's against."""
     sub.substitute(FOR_TRAINING)  # a bug in cost or gradient costs only that exercise
     shown = ", ".join(f"{k}={v}" for k, v in kwargs.items())
     label = f"gradient_descent(xs, ys{', ' + shown if shown else ''})"
     result = expect_sequence(sub.call("gradient_descent", xs, ys, **kwargs), label, length=2, hint="return w, costs")
+    if curve is not None:
+        record_curve(f"{label} on the lecture's data", result[1], curve, ylabel="cost")
     w = expect_float(result[0], f"the w returned by {label}",
                      hint="return the final w as a number; nan or inf means the training diverged: "
                      "subtract lr * gradient(xs, ys, w) from w")
@@ -55,10 +58,10 @@ def _w_hint(got, xs, ys, w, lr, epochs):
 @exercise("gradient_descent", points=1)
 def test_lecture_defaults(sub, ref):
     """with the defaults (w=1.0, lr=0.01, epochs=100) on the lecture's data, ends with w close to 2"""
-    label, w, costs = _run(sub, XS, YS)
+    expected, expected_costs = ref.gradient_descent(XS, YS)
+    label, w, costs = _run(sub, XS, YS, curve=expected_costs)
     expect(len(costs) == 100, f"{label} returned {len(costs)} costs, expected 100: one per epoch, and epochs "
            "defaults to 100")
-    expected = ref.gradient_descent(XS, YS)[0]
     expect_close(w, expected, f"the w after {label}", rtol=1e-6, atol=1e-9,
                  hint=_w_hint(w, XS, YS, 1.0, 0.01, 100) + " (defaults: w=1.0, lr=0.01, epochs=100)")
 

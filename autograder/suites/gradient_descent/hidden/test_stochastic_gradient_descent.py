@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from autograder.checks import expect, expect_close, expect_float, expect_sequence
+from autograder.checks import expect, expect_close, expect_float, expect_sequence, record_curve
 from autograder.plugin import exercise
 from autograder.suites.gradient_descent import XS, YS, close, expect_floats, randint, random_data, uniform
 from autograder.suites.gradient_descent.textbook import FOR_TRAINING
@@ -30,12 +30,15 @@ def _full_batch(xs, ys, w, lr, epochs):
     return w
 
 
-def _run(sub, xs, ys, **kwargs):
+def _run(sub, xs, ys, *, curve=None, **kwargs):
+    """Call the student's function; ``curve``: the reference's losses, to plot the student's against."""
     sub.substitute(FOR_TRAINING)  # a bug in forward, loss or gradient costs only that exercise
     shown = ", ".join(f"{k}={v}" for k, v in kwargs.items())
     label = f"stochastic_gradient_descent(xs, ys{', ' + shown if shown else ''})"
     result = expect_sequence(sub.call("stochastic_gradient_descent", xs, ys, **kwargs), label, length=2,
                              hint="return w, losses")
+    if curve is not None:
+        record_curve(f"{label} on the lecture's data", result[1], curve)
     w = expect_float(result[0], f"the w returned by {label}",
                      hint="return the final w as a number; nan or inf means the training diverged: " + STEP)
     losses = expect_floats(result[1], f"the losses returned by {label}", hint="append one loss (a number) per epoch")
@@ -55,10 +58,11 @@ def _w_hint(got, xs, ys, w, lr, epochs):
 @exercise("stochastic_gradient_descent", points=1)
 def test_lecture_defaults(sub, ref):
     """with the defaults (w=1.0, lr=0.01, epochs=100) on the lecture's data, ends with w close to 2"""
-    label, w, losses = _run(sub, XS, YS)
+    expected, expected_losses = ref.stochastic_gradient_descent(XS, YS)
+    label, w, losses = _run(sub, XS, YS, curve=expected_losses)
     expect(len(losses) == 100, f"{label} returned {len(losses)} losses, expected 100: one per epoch, and epochs "
            "defaults to 100")
-    expect_close(w, ref.stochastic_gradient_descent(XS, YS)[0], f"the w after {label}", rtol=1e-6, atol=1e-9,
+    expect_close(w, expected, f"the w after {label}", rtol=1e-6, atol=1e-9,
                  hint=_w_hint(w, XS, YS, 1.0, 0.01, 100) + " (defaults: w=1.0, lr=0.01, epochs=100)")
 
 

@@ -3,7 +3,7 @@
 import numpy as np
 import torch
 
-from autograder.checks import expect, expect_close
+from autograder.checks import expect, expect_close, record_curve
 from autograder.plugin import exercise
 from autograder.suites.gradient_descent import XS, YS, close, expect_floats, randint, uniform
 from autograder.suites.gradient_descent.textbook import FOR_TRAIN_LINEAR_MODEL
@@ -32,19 +32,23 @@ def _fit(x, y, w, b, lr, epochs, *, mean=False, zero=True):
     return [w, b], losses
 
 
-def _train(sub, x, y, **kwargs):
+def _train(sub, x, y, *, curve="", **kwargs):
+    """Train the lecture's model with the student's loop; ``curve`` names the problem when the losses are to be
+    plotted against the lecture loop's."""
     # A bug in LinearModel costs only that exercise: training runs on the lecture's model.
     sub.substitute(FOR_TRAIN_LINEAR_MODEL)
     model = sub.new("LinearModel")
     start = model.state()["state"]
     shown = ", ".join(f"{k}={v}" for k, v in kwargs.items())
     label = f"train_linear_model(model, x_data, y_data{', ' + shown if shown else ''})"
-    losses = expect_floats(sub.call("train_linear_model", model, x, y, **kwargs), f"the losses of {label}",
-                           hint="return a list with loss.item() of every epoch")
-    end = model.state()["state"]
+    returned = sub.call("train_linear_model", model, x, y, **kwargs)
     w0, b0 = float(start["linear.weight"]), float(start["linear.bias"])
     lr, epochs = kwargs.get("lr", 0.01), kwargs.get("epochs", 1000)
     expected, expected_losses = _fit(x, y, w0, b0, lr, epochs)
+    if curve:
+        record_curve(f"{label} {curve}", returned, expected_losses)
+    losses = expect_floats(returned, f"the losses of {label}", hint="return a list with loss.item() of every epoch")
+    end = model.state()["state"]
     params = np.array([float(end["linear.weight"]), float(end["linear.bias"])])
 
     def hint(got_params, got_losses) -> str:
@@ -73,7 +77,7 @@ def _random_problem(rng):
 def test_lecture_defaults(sub):
     """with the defaults (lr=0.01, epochs=1000) on the lecture's data, learns w close to 2 and b close to 0"""
     x, y = torch.tensor(XS).reshape(-1, 1), torch.tensor(YS).reshape(-1, 1)
-    label, losses, params, expected, _, hint = _train(sub, x, y)
+    label, losses, params, expected, _, hint = _train(sub, x, y, curve="on the lecture's data")
     expect(len(losses) == 1000, f"{label} returned {len(losses)} losses, expected 1000: one per epoch, and "
            "epochs defaults to 1000")
     if not close(params, expected, rtol=1e-4, atol=1e-4):

@@ -2,7 +2,7 @@
 
 import torch
 
-from autograder.checks import expect, expect_close, expect_float, expect_sequence, expect_tensor
+from autograder.checks import expect, expect_close, expect_float, expect_sequence, expect_tensor, record_curve, seeded
 from autograder.plugin import exercise
 from autograder.suites.linear_regression.textbook import FOR_TRAIN
 
@@ -17,12 +17,17 @@ def _problem(rng):
     return true_w, true_b, X, y
 
 
-def _train(sub, rng, **kwargs):
+def _train(sub, rng, ref=None, **kwargs):
     # One bug in sgd or data_iter should cost only that exercise: train runs on the book's versions.
     sub.substitute(FOR_TRAIN)
     true_w, true_b, X, y = _problem(rng)
     result = expect_sequence(sub.call("train", X, y, **kwargs), "train(features, labels)", length=3,
                              hint="return w, b, losses")
+    if ref is not None:  # the feedback plots the losses against the reference's on the same data
+        with seeded():
+            expected = ref.train(X, y, **kwargs)[2]
+        shown = ", ".join(f"{k}={v}" for k, v in kwargs.items())
+        record_curve(f"train(features, labels, {shown})", result[2], expected)
     w = expect_tensor(result[0], "w", shape=(2, 1), hint="w starts as torch.normal(0, 0.01, size=(d, 1))")
     b = expect_tensor(result[1], "b", hint="b starts as torch.zeros(1)")
     expect(b.numel() == 1, f"b has shape {tuple(b.shape)}, expected (1,)")
@@ -42,9 +47,9 @@ def test_converges_to_the_true_parameters(sub, rng):
 
 
 @exercise("train", points=1)
-def test_one_decreasing_loss_per_epoch(sub, rng):
+def test_one_decreasing_loss_per_epoch(sub, ref, rng):
     """records one loss per epoch, decreasing to the noise floor"""
-    *_, losses = _train(sub, rng, num_epochs=4)
+    *_, losses = _train(sub, rng, ref, num_epochs=4)
     expect(len(losses) == 4, f"train(..., num_epochs=4) recorded {len(losses)} losses: append one per epoch, "
            "after the epoch's minibatches, and use the num_epochs argument")
     expect(losses[-1] < losses[0], f"the losses {[round(v, 6) for v in losses]} do not decrease")

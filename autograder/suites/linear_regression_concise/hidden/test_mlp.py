@@ -5,7 +5,7 @@ import math
 
 import torch
 
-from autograder.checks import expect, expect_float, expect_sequence, expect_tensor
+from autograder.checks import expect, expect_float, expect_sequence, expect_tensor, record_curve, seeded
 from autograder.plugin import exercise
 from autograder.suites.linear_regression_concise.textbook import FOR_MLP
 
@@ -71,7 +71,7 @@ def test_a_new_randomly_initialised_network_on_every_call(sub):
 
 
 @exercise("mlp", points=1)
-def test_fits_the_noisy_cubic(sub, rng):
+def test_fits_the_noisy_cubic(sub, ref, rng):
     """trained by the book's loop (lr 0.2, 100 epochs, minibatches of 20), fits y = x**3 + noise to the noise floor"""
     sub.substitute(FOR_MLP)  # the book's train_concise: a bug in the student's costs only train_concise
     net = sub.new("mlp")
@@ -82,7 +82,13 @@ def test_fits_the_noisy_cubic(sub, rng):
     y = X**3 + torch.randn(SIZE, 1, generator=rng) / 10
     floor = float(((y - X**3) ** 2).mean())
     call = f"train_concise(mlp(), X, y, lr={LR}, num_epochs={EPOCHS}, batch_size={BATCH})"
-    losses = expect_sequence(sub.call("train_concise", net, X, y, lr=LR, num_epochs=EPOCHS, batch_size=BATCH), call)
+    losses = sub.call("train_concise", net, X, y, lr=LR, num_epochs=EPOCHS, batch_size=BATCH)
+    with seeded():  # the reference network from the same start, for the feedback's plot
+        fit = ref.mlp()
+        fit.load_state_dict(dict(zip(fit.state_dict(), _fixed_start())))
+        record_curve(call.replace("mlp()", "mlp() from a fixed start"), losses,
+                     ref.train_concise(fit, X, y, lr=LR, num_epochs=EPOCHS, batch_size=BATCH))
+    losses = expect_sequence(losses, call)
     best = min(expect_float(v, "a loss of the book's train_concise") for v in losses[-LAST:])
     if best <= floor + MARGIN:
         return

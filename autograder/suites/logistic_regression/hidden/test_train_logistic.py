@@ -7,7 +7,7 @@ weights and compares the recorded losses and the trained weights.
 
 import torch
 
-from autograder.checks import expect, expect_close, expect_float, expect_sequence
+from autograder.checks import expect, expect_close, expect_float, expect_sequence, record_curve
 from autograder.plugin import exercise
 from autograder.suites.logistic_regression.textbook import FOR_USING_THE_MODEL
 
@@ -40,15 +40,23 @@ def _replay(ref, init: dict, x, y, *, lr: float, epochs: int, reduction: str = "
     return losses, {k: v.detach().clone() for k, v in model.state_dict().items()}
 
 
-def _train(sub, x, y, **kwargs):
+def _call(sub, x, y, **kwargs):
+    """The student's loop on the lecture's model: (initial weights, what it returned, the model, the call)."""
     sub.substitute(FOR_USING_THE_MODEL)
     model = sub.new("LogisticRegressionModel", x.shape[1])
     init = model.state()["state"]
     label = "train_logistic(model, x_data, y_data" + "".join(f", {k}={v}" for k, v in kwargs.items()) + ")"
-    losses = expect_sequence(sub.call("train_logistic", model, x, y, **kwargs), label,
-                             hint="return the list of the losses, one float per epoch")
-    losses = [expect_float(v, f"losses[{i}]", hint="record loss.item() each epoch") for i, v in enumerate(losses)]
-    return init, losses, model.state()["state"], label
+    return init, sub.call("train_logistic", model, x, y, **kwargs), model, label
+
+
+def _floats(returned, label):
+    losses = expect_sequence(returned, label, hint="return the list of the losses, one float per epoch")
+    return [expect_float(v, f"losses[{i}]", hint="record loss.item() each epoch") for i, v in enumerate(losses)]
+
+
+def _train(sub, x, y, **kwargs):
+    init, returned, model, label = _call(sub, x, y, **kwargs)
+    return init, _floats(returned, label), model.state()["state"], label
 
 
 def _data(rng, n=10, d=2):
@@ -129,9 +137,11 @@ def test_trains_the_given_model(sub, ref, rng):
 @exercise("train_logistic", points=1)
 def test_lecture_data_with_default_arguments(sub, ref):
     """with the defaults (lr=0.01, 1000 epochs) on the lecture's data, fits the weights the lecture gets"""
-    init, losses, final, label = _train(sub, LECTURE_X, LECTURE_Y)
-    expect(len(losses) == 1000, f"{label} returned {len(losses)} losses: the default is epochs=1000, one loss each")
+    init, returned, model, label = _call(sub, LECTURE_X, LECTURE_Y)
     expected_losses, expected = _replay(ref, init, LECTURE_X, LECTURE_Y, lr=0.01, epochs=1000)
+    record_curve(f"{label} on the lecture's data", returned, expected_losses)
+    losses, final = _floats(returned, label), model.state()["state"]
+    expect(len(losses) == 1000, f"{label} returned {len(losses)} losses: the default is epochs=1000, one loss each")
     hint = "keep the defaults lr=0.01 and epochs=1000 from the signature; " + LOOP
     expect(losses[-1] < losses[0], f"the loss went from {losses[0]:.4g} to {losses[-1]:.4g} in 1000 epochs: it should "
            f"decrease to about {expected_losses[-1]:.3g}. {hint}")
