@@ -3,6 +3,7 @@ with every honest grade exact."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import textwrap
 from pathlib import Path
@@ -173,7 +174,9 @@ def test_process_exit_in_one_function_costs_only_its_exercise(hostile_batch):
     assert points["linreg"] == 0
     # train runs with the textbook helpers substituted, so it is unaffected
     assert all(points[e] == sum(o.points for o in t) for e, t in result.by_exercise().items() if e != "linreg")
-    assert any("process ended during linreg" in o.message for o in result.outcomes)
+    # "ended" while the zygote has not reaped it yet, "exited with status N" once it has
+    assert any(re.search(r"process (ended|exited with status \d+)\b.* during linreg", o.message)
+               for o in result.outcomes), [o.message for o in result.outcomes if o.exercise == "linreg"]
 
 
 def test_honest_submissions_beside_them_are_graded_exactly(hostile_batch):
