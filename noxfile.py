@@ -14,15 +14,15 @@ ROOT = Path(__file__).parent
 TORCH = "torch==2.13.0"  # pinned: an unpinned torch pulls a multi-GB CUDA build
 
 
-def install(session: nox.Session, *extra: str) -> None:
+def install(session: nox.Session, *extra: str, extras: str = "") -> None:
     session.install(TORCH)
-    session.install("-e", ".", *extra)
+    session.install("-e", f".[{extras}]" if extras else ".", *extra)
 
 
 @nox.session
 def tests(session: nox.Session) -> None:
-    """The kit's own test suite (nbgrader: the release tests run the real `nbgrader autograde`)."""
-    install(session, "rich", "nbgrader")
+    """The kit's own test suite (nbgrader: the release tests run the real `nbgrader autograde`; Dask: scale-out)."""
+    install(session, "rich", "nbgrader", extras="scale")
     session.run("python", "-m", "pytest", "tests", "-q", "-p", "no:cacheprovider", *session.posargs,
                 env={"OMP_NUM_THREADS": "1"})
 

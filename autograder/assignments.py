@@ -55,6 +55,12 @@ class Assignment:
             if isinstance(node, ast.FunctionDef | ast.ClassDef) and not node.name.startswith("_")
         ]
 
+    @cached_property
+    def uses_optimizer(self) -> bool:
+        """Whether the exercise uses ``torch.optim`` (its runners' zygote then warms it up)."""
+        source = self.solution if self.solution.exists() else self.stub
+        return "torch.optim" in source.read_text(encoding="utf-8")
+
     def load_reference(self) -> ModuleType:
         spec = importlib.util.spec_from_file_location(f"reference_{self.name}", self.solution)
         module = importlib.util.module_from_spec(spec)

@@ -47,7 +47,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
     try:
         batch = grade(assignment, Path(args.submissions), Path(args.out), workers=args.workers, limits=limits,
                       seed=args.seed, quiet=args.quiet, isolation=args.isolation, force=args.force,
-                      only=args.only)
+                      only=args.only, scheduler=args.scheduler)
     except GradeError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
@@ -141,6 +141,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="regrade submissions whose results are up to date")
     p.add_argument("--only", action="append", metavar="STUDENT", help="regrade just this student (repeatable)")
     p.add_argument("--quiet", action="store_true", help="no progress output")
+    p.add_argument("--scheduler", metavar="tcp://HOST:PORT",
+                   help="grade on this Dask cluster, one task per submission (needs the 'scale' extra; "
+                        "--workers is then ignored)")
     p.set_defaults(func=cmd_grade)
 
     p = sub.add_parser("report", help="rebuild report.html and HTML feedback from a graded --out folder")

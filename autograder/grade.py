@@ -71,7 +71,8 @@ def up_to_date(out: Path, assignment: Assignment, found: Found) -> bool:
 
 def grade(assignment: Assignment, submissions: Path, out: Path, *, workers: int = 0, limits: Limits | None = None,
           seed: int | None = None, quiet: bool = False, isolation: str = "auto", force: bool = False,
-          only: list[str] | None = None) -> Batch:
+          only: list[str] | None = None, scheduler: str | None = None) -> Batch:
+    """Grade a folder of submissions into ``out``; with ``scheduler`` (tcp://HOST:PORT), on that Dask cluster."""
     started = time.perf_counter()
     limits = limits or Limits()
     if not submissions.is_dir():
@@ -85,17 +86,22 @@ def grade(assignment: Assignment, submissions: Path, out: Path, *, workers: int 
         if unknown:
             raise GradeError(f"no submission for {', '.join(sorted(unknown))} in {submissions}")
     try:
-        level = iso.choose(isolation)
+        # On a cluster each worker chooses for its own host, and reports what it chose.
+        level = iso.choose(isolation) if scheduler is None else isolation
     except (iso.IsolationUnavailable, ValueError) as e:
         raise GradeError(str(e)) from None
     out.mkdir(parents=True, exist_ok=True)
+    _clear_leftovers(out)
     seed = batch_seed(out, seed)
     todo = [f for f in found if (f.student in only if only else force or not up_to_date(out, assignment, f))]
 
     progress = Progress(len(todo), quiet=quiet)
+    where = iso.describe(level) if scheduler is None else f"{isolation}, chosen by each Dask worker"
     progress.say(f"Grading {assignment.name}: {len(todo)} of {len(found)} submissions "
-                 f"({len(found) - len(todo)} up to date); isolation: {iso.describe(level)}; seed {seed}")
-    if todo:
+                 f"({len(found) - len(todo)} up to date); isolation: {where}; seed {seed}")
+    if todo and scheduler is not None:
+        level = _run_on_cluster(scheduler, assignment, todo, out, limits, seed, isolation, progress)
+    elif todo:
         _run_judges(assignment, todo, out, workers, limits, seed, level, progress)
     progress.close()
     wanted = {f.student for f in found}
@@ -106,8 +112,28 @@ def grade(assignment: Assignment, submissions: Path, out: Path, *, workers: int 
     atomic_write(out / "grades.csv", grades_csv(results, assignment.exercises))
     from autograder.report import write_report
 
-    write_report(out, results)  # OUT/report.html and OUT/feedback/<student>.html
+    write_report(out, results, feedback="stale")  # OUT/report.html; the judges wrote the feedback pages
     return Batch(results, time.perf_counter() - started, out, level, len(todo))
+
+
+def _clear_leftovers(out: Path) -> None:
+    """A run killed mid-batch leaves its job files and half-written temporaries; the next run sweeps them."""
+    shutil.rmtree(out / ".jobs", ignore_errors=True)
+    for folder in (out, out / "results", out / "feedback"):
+        for tmp in folder.glob(".*.tmp"):
+            tmp.unlink(missing_ok=True)
+
+
+def _run_on_cluster(scheduler: str, assignment: Assignment, todo: list[Found], out: Path, limits: Limits, seed: int,
+                    isolation: str, progress: Progress) -> str:
+    try:
+        from autograder.scaleout import ClusterError, grade_on_cluster
+    except ImportError as e:
+        raise GradeError(f"--scheduler needs Dask ({e}): pip install 'd2l-linear-autograder[scale]'") from None
+    try:
+        return grade_on_cluster(scheduler, assignment, todo, out, limits, seed, isolation, progress)
+    except ClusterError as e:
+        raise GradeError(str(e)) from None
 
 
 def _run_judges(assignment: Assignment, todo: list[Found], out: Path, workers: int, limits: Limits, seed: int,

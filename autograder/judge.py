@@ -4,6 +4,7 @@ This process holds the reference solution and the checks and decides every score
 submission code runs here. ``python -m autograder.judge JOB.json`` grades one shard of
 a batch (``grade --workers N`` starts N of these), writing each student's results as
 soon as that student is done and printing one JSON line per student for progress.
+``python -m autograder.judge --serve FD ISOLATION`` is the long-lived variant a Dask worker keeps.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import contextlib
 import io
 import json
 import os
+import socket
 import sys
 from collections.abc import Callable
 from dataclasses import asdict
@@ -23,6 +25,8 @@ import pytest  # noqa: E402
 
 from autograder.assignments import SUITES, Assignment  # noqa: E402
 from autograder.plugin import GradingPlugin, RunConfig, StudentSpec  # noqa: E402
+from autograder.progress import result_event  # noqa: E402
+from autograder.report import feedback_html, write_feedback_html  # noqa: E402
 from autograder.results import StudentResult, write_student  # noqa: E402
 from autograder.sandbox import Limits, WarmPool  # noqa: E402
 
@@ -40,6 +44,9 @@ def pytest_args(suite: Path) -> list[str]:
         "-p", "no:cacheprovider",
         "-p", "no:randomly",
         "-q", "--no-header", "-rN", "--tb=no", "-W", "ignore",
+        # These two only turn stray exceptions into warnings, which -W ignore drops anyway, and their
+        # cleanup runs gc.collect() five times over torch's heap: ~0.7 s per session for nothing.
+        "-p", "no:unraisableexception", "-p", "no:threadexception",
     ]
 
 
@@ -51,8 +58,7 @@ def judge(assignment: Assignment, students: list[StudentSpec], config: RunConfig
     torch.set_num_threads(1)
     own_pool = pool is None
     if own_pool:
-        pool = WarmPool(config.isolation)  # the zygote warms up while this process does too
-    _warm_up(torch)
+        pool = WarmPool(config.isolation, assignment.uses_optimizer)  # warms up while this process does too
     results: list[StudentResult] = []
 
     def done(result: StudentResult) -> None:
@@ -77,14 +83,80 @@ def judge(assignment: Assignment, students: list[StudentSpec], config: RunConfig
 
 
 def _warm_up(torch) -> None:
-    """The first optimizer step imports torch._dynamo (~1.3 s): pay it before the first student."""
+    """The first optimizer step imports torch._dynamo (~1.3 s): a long-lived judge pays it before its first request.
+
+    A batch judge does not: while it starts, the zygote's boot (the critical path) needs the CPU, and most
+    suites never run an optimizer in the judge; one that does pays this once, at its first use.
+    """
     w = torch.zeros(1, requires_grad=True)
     opt = torch.optim.SGD([w], lr=0.1)
     (w * 2).sum().backward()
     opt.step()
 
 
+def serve(channel: socket.socket, isolation: str) -> None:
+    """A long-lived judge (a Dask worker keeps one): one JSON request per line in, one JSON reply per line out.
+
+    ``{"op": "grade", "assignment", "student": {student, source, error, sha256}, "seed", "limits", "isolation"}``
+    answers ``{"ok": true, "result": <Gradescope dict>, "feedback_html": <page>}``; ``{"op": "status"}`` answers
+    what this judge holds.
+    A process of its own, not a thread of the caller: the judge's global random state (reference code seeds
+    and uses it) and pytest's process-wide state must not be shared with anything else. Warm pools are
+    kept per isolation level across requests (warming torch.optim too: any assignment may come next); the judge
+    ends, closing them, when the channel closes.
+    """
+    import torch
+
+    from autograder import isolation as iso
+
+    torch.set_num_threads(1)
+    levels: dict[str, str] = {}
+    pools: dict[str, WarmPool] = {}
+    graded = 0
+
+    def pool_for(requested: str) -> WarmPool:
+        if requested not in levels:
+            levels[requested] = iso.choose(requested)
+        level = levels[requested]
+        if level not in pools:
+            pools[level] = WarmPool(level)
+        return pools[level]
+
+    pool_for(isolation)  # the zygote warms up while this process does too
+    _warm_up(torch)
+    stream = channel.makefile("rwb")
+    try:
+        for line in stream:
+            request = json.loads(line)
+            try:
+                if request.get("op") == "status":
+                    reply = {"ok": True, "pid": os.getpid(), "graded": graded, "threads": torch.get_num_threads(),
+                             "zygotes": {level: pool.zygote.process.pid for level, pool in pools.items()}}
+                else:
+                    s = request["student"]
+                    spec = StudentSpec(student=s["student"], source=s["source"].encode("utf-8"), error=s["error"],
+                                       sha256=s["sha256"])
+                    pool = pool_for(request["isolation"])
+                    config = RunConfig(seed=request["seed"], limits=Limits(**request["limits"]),
+                                       isolation=pool.isolation)
+                    [result] = judge(Assignment(request["assignment"]), [spec], config, lambda r: None, pool=pool)
+                    graded += 1
+                    # The page is drawn here, on the worker, so that a cluster draws them in parallel.
+                    reply = {"ok": True, "result": result.to_gradescope(), "feedback_html": feedback_html(result)}
+            # The caller gets every failure of the grader as a message; this judge keeps serving.
+            except Exception as e:  # noqa: BLE001
+                reply = {"ok": False, "error": f"{type(e).__name__}: {e}"}
+            stream.write(json.dumps(reply).encode() + b"\n")
+            stream.flush()
+    finally:
+        for pool in pools.values():
+            pool.close()
+
+
 def main() -> None:
+    if sys.argv[1] == "--serve":  # argv: --serve CHANNEL_FD ISOLATION (see serve)
+        serve(socket.socket(fileno=int(sys.argv[2])), sys.argv[3])
+        return
     # argv: JOB.json EVENTS_FD; events go to their own pipe because pytest owns stdout.
     job = json.loads(Path(sys.argv[1]).read_text())
     events = os.fdopen(int(sys.argv[2]), "w", buffering=1)
@@ -98,10 +170,9 @@ def main() -> None:
 
     def on_result(result: StudentResult) -> None:
         write_student(out, result)
-        print(json.dumps({"student": result.student, "score": result.score, "max_score": result.max_score,
-                          "seconds": round(result.seconds, 3),
-                          "timeouts": sum("did not return within" in o.message for o in result.outcomes)}),
-              file=events, flush=True)
+        # Here, not at the end of the batch: the pages (a plot each) are drawn by every judge in parallel.
+        write_feedback_html(out, result)
+        print(json.dumps(result_event(result)), file=events, flush=True)
 
     try:
         judge(assignment, students, config, on_result)

@@ -101,7 +101,7 @@ class GradingPlugin:
         if self.shared_pool is not None:
             yield self.shared_pool
             return
-        pool = WarmPool(self.config.isolation)  # collect-only or direct pytest use: no pool given
+        pool = WarmPool(self.config.isolation, self.assignment.uses_optimizer)  # direct pytest use: no pool given
         yield pool
         pool.close()
 

@@ -3,6 +3,17 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from autograder.results import StudentResult
+
+
+def result_event(result: StudentResult) -> dict:
+    """What a progress display learns about one graded student (a judge sends it as one JSON line)."""
+    return {"student": result.student, "score": result.score, "max_score": result.max_score,
+            "seconds": round(result.seconds, 3),
+            "timeouts": sum("did not return within" in o.message for o in result.outcomes)}
 
 
 class Progress:

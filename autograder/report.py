@@ -268,13 +268,17 @@ def class_stats(results: list[StudentResult]) -> ClassStats:
 DPI = 160  # PNG pixels per inch; shown at 100 CSS px per inch, so plots stay sharp on high-density screens
 
 
-def _png(fig) -> tuple[str, int]:
-    """The figure as base64 PNG, and the width in CSS pixels to show it at."""
+def _png(fig, tight: bool = True) -> tuple[str, int]:
+    """The figure as base64 PNG, and the width in CSS pixels to show it at.
+
+    ``tight`` crops to the drawn content, at the price of drawing twice: per-student plots, drawn once per
+    submission, set their margins instead.
+    """
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     FigureCanvasAgg(fig)
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=DPI, bbox_inches="tight", pad_inches=0.12)
+    fig.savefig(buf, format="png", dpi=DPI, **(dict(bbox_inches="tight", pad_inches=0.12) if tight else {}))
     data = buf.getvalue()
     width = int.from_bytes(data[16:20], "big")  # the PNG header's IHDR width
     return base64.b64encode(data).decode("ascii"), round(width * 100 / DPI)
@@ -344,7 +348,7 @@ def loss_curve_plot(curve: Curve) -> tuple[str, int]:
     """The student's curve against the reference's: log scale when the values span decades."""
     import matplotlib
     from matplotlib.figure import Figure
-    from matplotlib.ticker import FuncFormatter, MaxNLocator, NullFormatter
+    from matplotlib.ticker import FuncFormatter, MaxNLocator, NullLocator
 
     series = {}
     for which in ("reference", "student"):
@@ -371,7 +375,7 @@ def loss_curve_plot(curve: Curve) -> tuple[str, int]:
             ax.set_yscale("log")
             # Plain "1e-06" labels: the default mathtext ones cost most of a plot's drawing time.
             ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
-            ax.yaxis.set_minor_formatter(NullFormatter())
+            ax.yaxis.set_minor_locator(NullLocator())  # unlabelled minor ticks: a third of the drawing time
         bad = series["student"][1]
         if bad:
             total = len(curve.student)
@@ -383,8 +387,11 @@ def loss_curve_plot(curve: Curve) -> tuple[str, int]:
         ax.set_ylabel(curve.ylabel)
         ax.set_title(_clip(curve.name, 90), loc="left", fontsize=9.5)
         if ax.lines:
-            ax.legend(frameon=False, fontsize=8.5, loc="best")
-        return _png(fig)
+            # A fixed corner: "best" tries every placement against every point. Losses fall, so upper right
+            # is usually clear.
+            ax.legend(frameon=False, fontsize=8.5, loc="upper right")
+        fig.subplots_adjust(left=0.13, right=0.98, top=0.86, bottom=0.19)
+        return _png(fig, tight=False)
 
 
 def pass_rate_chart(stats: ClassStats) -> tuple[str, int] | None:
@@ -860,15 +867,31 @@ def report_html(results: list[StudentResult], kit: dict[str, str] | None = None)
     return _page(title, "\n".join(p for p in parts if p), CLASS_CSS, SORT_JS)
 
 
-def write_report(out: Path, results: list[StudentResult] | None = None, kit: dict[str, str] | None = None) -> Path:
+def feedback_is_stale(out: Path, student: str) -> bool:
+    """Whether ``OUT/feedback/<student>.html`` is missing or older than the student's result."""
+    try:
+        page = (out / "feedback" / feedback_name(student)).stat().st_mtime_ns
+    except OSError:
+        return True
+    try:
+        return page < (out / "results" / f"{student}.json").stat().st_mtime_ns
+    except OSError:
+        return False
+
+
+def write_report(out: Path, results: list[StudentResult] | None = None, kit: dict[str, str] | None = None,
+                 feedback: str = "all") -> Path:
     """Write ``OUT/report.html`` and ``OUT/feedback/<student>.html`` from ``OUT/results/*.json``
     (or from ``results``, e.g. exactly the batch just graded). ``kit``: this environment's versions, shown only
-    for results too old to have recorded what graded them (default: looked up)."""
+    for results too old to have recorded what graded them (default: looked up). ``feedback``: ``"all"``
+    rebuilds every student's page; ``"stale"`` only those missing or older than their result (``grade``: the
+    judges write each page as they grade, so this only finishes what an interrupted run left)."""
     out = Path(out)
     results = read_results(out) if results is None else sorted(results, key=lambda r: r.student)
     kit = versions() if kit is None else kit
     for r in results:
-        write_feedback_html(out, r, kit["kit"])
+        if feedback == "all" or feedback_is_stale(out, r.student):
+            write_feedback_html(out, r, kit["kit"])
     path = out / "report.html"
     atomic_write(path, report_html(results, kit))
     return path

@@ -123,8 +123,9 @@ class Zygote:
     namespace-local: every kill and status query therefore goes through the zygote.
     """
 
-    def __init__(self, isolation: str = RLIMITS) -> None:
+    def __init__(self, isolation: str = RLIMITS, optimizer: bool = True) -> None:
         self.isolation = isolation
+        self.optimizer = optimizer
         self.host_tmp = tempfile.mkdtemp(prefix="autograder-")
         os.chmod(self.host_tmp, 0o711)  # runners drop to an unprivileged uid in the fallback
         self.tmp = "/tmp" if isolation == NAMESPACES else self.host_tmp
@@ -135,7 +136,7 @@ class Zygote:
         # path explicitly, since a student handout runs the kit without installing it.
         boot = (f"import sys; sys.path.insert(0, {str(RUNNER_CODE.parent)!r}); "
                 "from autograder.runner.zygote import main; main()")
-        argv = [sys.executable, "-I", "-c", boot, str(child.fileno())]
+        argv = [sys.executable, "-I", "-c", boot, *([] if optimizer else ["--no-optimizer"]), str(child.fileno())]
         if isolation == NAMESPACES:
             argv = bwrap_command(bwrap_binary(), argv, child.fileno())
             setenv = [arg for k, v in env.items() for arg in ("--setenv", k, v)]
@@ -317,17 +318,22 @@ class Runner:
 
 
 class WarmPool:
-    """The judge's zygote, restarted if a submission managed to kill it."""
+    """The judge's zygote, restarted if a submission managed to kill it.
 
-    def __init__(self, isolation: str):
+    ``optimizer``: warm ``torch.optim`` too (its first use imports torch._dynamo, ~1.3 s of CPU per zygote);
+    an assignment whose reference never uses it leaves that to the rare runner that does.
+    """
+
+    def __init__(self, isolation: str, optimizer: bool = True):
         self.isolation = isolation
-        self.zygote = Zygote(isolation)  # starts warming now; spawn() waits for it
+        self.optimizer = optimizer
+        self.zygote = Zygote(isolation, optimizer)  # starts warming now; spawn() waits for it
 
     def spawn(self, limits: Limits) -> Runner:
         for attempt in range(2):
             if not self.zygote.alive():
                 self.zygote.close()
-                self.zygote = Zygote(self.isolation)
+                self.zygote = Zygote(self.isolation, self.optimizer)
                 self.zygote.wait_ready()
             try:
                 return self.zygote.spawn(limits)

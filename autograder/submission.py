@@ -141,9 +141,6 @@ class Submission:
             names = reply.get("names")
             self.names = [n for n in names if isinstance(n, str)] if isinstance(names, list) else []
             self._loaded_names = list(self.names)
-        if not self._seeded and self.seed is not None:
-            self.runner.request({"op": "seed", "seed": self.seed})
-            self._seeded = True
         return self.runner
 
     def reseed(self, seed: int) -> None:
@@ -250,6 +247,9 @@ class Submission:
                 f"grading stopped before {label}: checking this submission took more than "
                 f"{self.limits.submission_seconds:g} s in total (the limit per submission)")
         timeout = min(self.limits.call_seconds, left)
+        if not self._seeded and self.seed is not None:  # before any code of the student's runs in this test
+            header = dict(header, reseed=self.seed)
+            self._seeded = True
         try:
             reply, bufs = runner.request(header, buffers, timeout=timeout)
         except RunnerTimeout:

@@ -182,13 +182,20 @@ def test_only_regrades_one_student_in_place(tmp_path):
     first = grade(ASSIGNMENT, subs, out, workers=2, seed=3, quiet=True)
     before = (out / "grades.csv").read_text()
     stamp = {p.name: p.stat().st_mtime_ns for p in (out / "results").glob("*.json")}
+    pages = {p.name: p.stat().st_mtime_ns for p in (out / "feedback").glob("*.html")}
+    assert len(pages) == len(stamp)
     again = grade(ASSIGNMENT, subs, out, workers=2, only=["ref0"], quiet=True)
     assert again.graded == 1 and first.graded == len(stamp)
     assert (out / "grades.csv").read_text() == before
     changed = [name for name, t in stamp.items() if (out / "results" / name).stat().st_mtime_ns != t]
     assert changed == ["ref0.json"]
+    # Only the regraded student's feedback page is drawn again (each page draws its loss curves).
+    redrawn = [name for name, t in pages.items() if (out / "feedback" / name).stat().st_mtime_ns != t]
+    assert redrawn == ["ref0.html"]
+    (out / "feedback" / "ref1.html").unlink()  # as if a run was killed between the result and its page
     unchanged = grade(ASSIGNMENT, subs, out, workers=2, quiet=True)
     assert unchanged.graded == 0
+    assert "ref1" in (out / "feedback" / "ref1.html").read_text()
 
 
 def test_zip_in_memory_listing_never_extracts(folder, tmp_path):
