@@ -8,14 +8,12 @@ import nox
 
 nox.options.sessions = ["tests", "lint"]
 nox.options.reuse_existing_virtualenvs = True
-nox.options.default_venv_backend = "venv"  # pip, not uv: uv ignores the local CPU wheel of torch
+nox.options.default_venv_backend = "venv"  # pip, not uv: uv ignores the local CPU wheel of torch==2.13.0
 
 ROOT = Path(__file__).parent
-TORCH = "torch==2.13.0"  # pinned: an unpinned torch pulls a multi-GB CUDA build
-
 
 def install(session: nox.Session, *extra: str, extras: str = "") -> None:
-    session.install(TORCH)
+    session.install("torch==2.13.0")  # pinned here and in pyproject: anything else pulls a multi-GB CUDA build
     session.install("-e", f".[{extras}]" if extras else ".", *extra)
 
 
