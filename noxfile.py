@@ -12,6 +12,7 @@ nox.options.default_venv_backend = "venv"  # pip, not uv: uv ignores the local C
 
 ROOT = Path(__file__).parent
 
+
 def install(session: nox.Session, *extra: str, extras: str = "") -> None:
     session.install("torch==2.13.0")  # pinned here and in pyproject: anything else pulls a multi-GB CUDA build
     session.install("-e", f".[{extras}]" if extras else ".", *extra)
