@@ -236,17 +236,9 @@ def exercise_markdown(segment: Segment) -> str:
 
 def strip_markers(text: str) -> str:
     """A solution's text as a student would write it: no solution markers, no stub blocks."""
-    from autograder.stubs import BEGIN, BEGIN_STUB, END, END_STUB
+    from autograder.stubs import BEGIN, END, split_stub_blocks
 
-    out, inside_stub = [], False
-    for line in text.splitlines():
-        marker = line.strip()
-        if marker == BEGIN_STUB:
-            inside_stub = True
-        elif marker == END_STUB:
-            inside_stub = False
-        elif not inside_stub and marker not in (BEGIN, END):
-            out.append(line)
+    out = [line for line in split_stub_blocks(text)[0] if line.strip() not in (BEGIN, END)]
     return "\n".join(out) + ("\n" if text.endswith("\n") else "")
 
 

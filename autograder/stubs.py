@@ -84,5 +84,21 @@ def _uncomment(line: str, path: str, lineno: int) -> str:
     return pad + (body[2:] if body.startswith("# ") else body[1:])
 
 
+def split_stub_blocks(text: str, path: str = "<solution>") -> tuple[list[str], list[str]]:
+    """(the lines outside ``### BEGIN STUB`` blocks, the code those blocks hold, uncommented)."""
+    kept, stub_code, inside = [], [], False
+    for lineno, line in enumerate(text.splitlines(), 1):
+        marker = line.strip()
+        if marker == BEGIN_STUB:
+            inside = True
+        elif marker == END_STUB:
+            inside = False
+        elif inside:
+            stub_code.append(_uncomment(line, path, lineno))
+        else:
+            kept.append(line)
+    return kept, stub_code
+
+
 def stub_for(solution: Path) -> str:
     return make_stub(solution.read_text(encoding="utf-8"), str(solution))

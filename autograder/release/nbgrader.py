@@ -28,7 +28,7 @@ from autograder.release.files import (
     module_name,
     split_suite,
 )
-from autograder.stubs import BEGIN, BEGIN_STUB, END, END_STUB
+from autograder.stubs import BEGIN, END, split_stub_blocks
 
 HARNESS_FILE = "kit_checks.py"
 # Engine modules the in-kernel harness replaces with its own versions.
@@ -189,24 +189,6 @@ def check(test, module):
 """
 
 
-def _without_stub_blocks(text: str) -> tuple[str, str]:
-    """(the text without ``### BEGIN STUB`` blocks, the code those blocks hold, uncommented)."""
-    kept, stub_code, inside = [], [], False
-    for line in text.splitlines():
-        marker = line.strip()
-        if marker == BEGIN_STUB:
-            inside = True
-        elif marker == END_STUB:
-            inside = False
-        elif inside:
-            body = line.lstrip()
-            pad = line[: len(line) - len(body)]
-            stub_code.append(pad + (body[2:] if body.startswith("# ") else body[1:]) if body else "")
-        else:
-            kept.append(line)
-    return "\n".join(kept), textwrap.dedent("\n".join(stub_code)).strip("\n")
-
-
 def _nbgrader_meta(grade_id: str, *, solution: bool = False, grade: bool = False, locked: bool = False,
                    points: float | None = None) -> dict:
     meta = {"grade": grade, "grade_id": grade_id, "locked": locked, "schema_version": 3, "solution": solution,
@@ -272,7 +254,8 @@ def nbgrader_notebook(assignment: Assignment) -> bytes:
         if seg.kind == "docstring":
             cells.append(Cell("markdown", notebooks.docstring_markdown(seg.source), "introduction"))
             continue
-        text, stub_code = _without_stub_blocks(seg.source)
+        kept, stub_lines = split_stub_blocks(seg.source)
+        text, stub_code = "\n".join(kept), textwrap.dedent("\n".join(stub_lines)).strip("\n")
         has_solution = BEGIN in text
         grade_id = seg.name if seg.kind == "exercise" else f"code-{k}"
         if seg.kind == "exercise":
