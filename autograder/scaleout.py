@@ -25,6 +25,7 @@ import sys
 import threading
 import uuid
 from dataclasses import asdict
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +50,7 @@ class ClusterError(RuntimeError):
     """The cluster could not grade (unreachable, no workers, a different kit): the message says what to do."""
 
 
+@cache  # once per process, not per task: a worker's judge keeps the code it started with anyway
 def suite_fingerprint(assignment: str) -> str:
     """A hash of everything that decides this assignment's grades on this machine."""
     kit = SUITES.parent
