@@ -108,7 +108,11 @@ def grade(assignment: Assignment, submissions: Path, out: Path, *, workers: int 
     results = [r for r in read_results(out) if r.student in wanted]
     missing = wanted - {r.student for r in results}
     if missing:
-        raise GradeError(f"no result for {', '.join(sorted(missing))}: run grade again to finish the batch")
+        names = sorted(missing)
+        listed = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+        again = "run grade without --only to grade them" if only else "run grade again to finish the batch"
+        raise GradeError(f"no result yet for {listed}: {again} (grades.csv and report.html are written "
+                         "once every submission has one)")
     atomic_write(out / "grades.csv", grades_csv(results, assignment.exercises))
     from autograder.report import write_report
 

@@ -88,3 +88,19 @@ def test_catalogue_is_large_enough(name):
     minimum = 15 if name == "linear_regression" else 8
     assert len(mistakes) >= minimum and len(alternatives) >= (5 if name == "linear_regression" else 3)
     assert len({v.name for v in mistakes + alternatives}) == len(mistakes + alternatives)
+
+
+def test_sgd_inputs_always_make_a_visible_step():
+    """CI once failed the reference sgd ("b did not change"): its random gradient was so close to 0
+    that the correct step vanished in float32 rounding. Any draw of the hidden sgd inputs, that one
+    included, must move every parameter element."""
+    import torch
+
+    from autograder.plugin import derive_seed
+    from autograder.suites.linear_regression.hidden.test_sgd import _params
+
+    incident = derive_seed(863287, "squared_loss_broadcasts_to_n_by_n", "test_step_size")
+    for seed in [incident, *range(50_000)]:
+        for p in _params(torch.Generator().manual_seed(seed)):
+            stepped = p.detach() - 0.1 * p.grad / 4  # the smallest step the suite asks for
+            assert (stepped != p.detach()).all(), f"seed {seed}: {p} with grad {p.grad} would not change"

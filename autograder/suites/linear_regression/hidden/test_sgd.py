@@ -9,11 +9,18 @@ IN_PLACE = ("sgd replaced the tensor instead of updating it in place: use `param
             "inside `with torch.no_grad():` (`param = param - ...` only rebinds the loop variable)")
 
 
+def _away_from_zero(shape: tuple[int, ...], rng: torch.Generator) -> torch.Tensor:
+    # A gradient near 0 makes the correct step smaller than float32 resolution at the parameter's
+    # value, and a correct sgd would then read as "did not change" (seen once in about 10^6 draws).
+    sign = torch.randint(0, 2, shape, generator=rng) * 2 - 1
+    return sign * (0.5 + 1.5 * torch.rand(shape, generator=rng))
+
+
 def _params(rng):
     w = torch.randn(3, 1, generator=rng).requires_grad_()
     b = torch.randn(1, generator=rng).requires_grad_()
-    w.grad = torch.randn(3, 1, generator=rng)
-    b.grad = torch.randn(1, generator=rng)
+    w.grad = _away_from_zero((3, 1), rng)
+    b.grad = _away_from_zero((1,), rng)
     return w, b
 
 
