@@ -8,7 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from autograder import assignments
-from autograder.sandbox import GiB, Limits
+from autograder.limits import GiB, Limits
 
 
 def cmd_list(args: argparse.Namespace) -> int:

@@ -18,16 +18,15 @@ import signal
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from autograder import isolation as iso
 from autograder.assignments import Assignment
 from autograder.intake import Found, find_submissions
-from autograder.judge import job_file
+from autograder.limits import Limits
 from autograder.progress import Progress
 from autograder.results import StudentResult, atomic_write, grades_csv, read_results
-from autograder.sandbox import Limits
 
 
 class GradeError(RuntimeError):
@@ -118,6 +117,12 @@ def grade(assignment: Assignment, submissions: Path, out: Path, *, workers: int 
 
     write_report(out, results, feedback="stale")  # OUT/report.html; the judges wrote the feedback pages
     return Batch(results, time.perf_counter() - started, out, level, len(todo))
+
+
+def job_file(assignment: str, out: Path, students: list[dict], seed: int, limits: Limits, isolation: str) -> dict:
+    """What one judge shard reads (``python -m autograder.judge JOB EVENTS_FD``)."""
+    return {"assignment": assignment, "out": str(out), "students": students, "seed": seed,
+            "limits": asdict(limits), "isolation": isolation}
 
 
 def _clear_leftovers(out: Path) -> None:

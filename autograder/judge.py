@@ -16,7 +16,6 @@ import os
 import socket
 import sys
 from collections.abc import Callable
-from dataclasses import asdict
 from pathlib import Path
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")  # the judge starts a zygote; keep torch single-threaded
@@ -179,11 +178,11 @@ def main() -> None:
     except JudgeError as e:
         print(json.dumps({"fatal": str(e)}), file=events, flush=True)
         sys.exit(3)
-
-
-def job_file(assignment: str, out: Path, students: list[dict], seed: int, limits: Limits, isolation: str) -> dict:
-    return {"assignment": assignment, "out": str(out), "students": students, "seed": seed,
-            "limits": asdict(limits), "isolation": isolation}
+    # Every result is on disk (fsynced) and announced, the zygote is gone: skip the interpreter's teardown of
+    # torch and pytest (~0.45 s that the whole batch would wait for).
+    events.close()
+    sys.stderr.flush()
+    os._exit(0)
 
 
 if __name__ == "__main__":
