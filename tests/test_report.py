@@ -265,6 +265,26 @@ def test_record_curve_keeps_only_real_numbers():
         assert Curve.from_json(json.loads(json.dumps(c.to_json()))) == c
 
 
+def test_loss_curve_plots_do_not_depend_on_what_was_drawn_before():
+    """The canvas is reused between students: no scale, marker, note or legend may carry over."""
+    from autograder import report
+
+    curves = [
+        Curve("log scale", (0.6, 0.06, 0.0006, 5e-5), (0.5, 0.05, 0.0005, 5e-5), 4, 4),
+        Curve("linear scale", (0.7, 0.6, 0.55, 0.5), (0.69, 0.6, 0.52, 0.49), 4, 4, "BCE loss"),
+        Curve("not finite", (0.6, None, None, 5e-5), (0.5, 0.05, 0.0005, 5e-5), 4, 4),
+        Curve("nothing to draw", (None, None), (0.5, 0.05), 2, 2),
+        Curve("no markers past 40 points", tuple(0.9**i for i in range(60)), tuple(0.8**i for i in range(60)),
+              60, 60, "cost"),
+    ]
+    first = {}
+    for c in curves + curves[::-1]:
+        report.loss_curve_plot.cache_clear()
+        drawn = report.loss_curve_plot(c)
+        assert first.setdefault(c.name, drawn) == drawn, f"{c.name} drew differently after other curves"
+    report.loss_curve_plot.cache_clear()
+
+
 def test_feedback_plots_the_loss_curve_of_a_convergence_check(graded):
     import base64
 
