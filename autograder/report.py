@@ -432,6 +432,8 @@ def loss_curve_plot(curve: Curve) -> tuple[str, int]:
 
     global _curve_canvas
     with matplotlib.rc_context(PLOT_STYLE):
+        if all(v is None for v in curve.student + curve.reference):
+            return _CurveCanvas().draw(curve)  # no data to autoscale to: a new axes' default limits
         if _curve_canvas is None:
             _curve_canvas = _CurveCanvas()
         return _curve_canvas.draw(curve)

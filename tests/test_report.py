@@ -273,15 +273,19 @@ def test_loss_curve_plots_do_not_depend_on_what_was_drawn_before():
         Curve("log scale", (0.6, 0.06, 0.0006, 5e-5), (0.5, 0.05, 0.0005, 5e-5), 4, 4),
         Curve("linear scale", (0.7, 0.6, 0.55, 0.5), (0.69, 0.6, 0.52, 0.49), 4, 4, "BCE loss"),
         Curve("not finite", (0.6, None, None, 5e-5), (0.5, 0.05, 0.0005, 5e-5), 4, 4),
-        Curve("nothing to draw", (None, None), (0.5, 0.05), 2, 2),
+        Curve("nothing of the student's to draw", (None, None), (0.5, 0.05), 2, 2),
+        Curve("nothing at all to draw, so no legend", (None, None), (None,), 2, 1),
         Curve("no markers past 40 points", tuple(0.9**i for i in range(60)), tuple(0.8**i for i in range(60)),
               60, 60, "cost"),
     ]
-    first = {}
+    fresh = {}
+    for c in curves:
+        report._curve_canvas = None  # a new figure for each: the baseline
+        report.loss_curve_plot.cache_clear()
+        fresh[c.name] = report.loss_curve_plot(c)
     for c in curves + curves[::-1]:
         report.loss_curve_plot.cache_clear()
-        drawn = report.loss_curve_plot(c)
-        assert first.setdefault(c.name, drawn) == drawn, f"{c.name} drew differently after other curves"
+        assert report.loss_curve_plot(c) == fresh[c.name], f"{c.name} drew differently after other curves"
     report.loss_curve_plot.cache_clear()
 
 
