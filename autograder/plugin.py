@@ -6,7 +6,8 @@ student, tears that student's runner down, then moves on. Suite tests get:
 
 - ``sub``: the student's module (``autograder.submission.Submission``), reseeded per test;
 - ``ref``: the reference solution, imported here in the judge (trusted code only);
-- ``rng``: a ``torch.Generator`` seeded per (run seed, student, test) for the inputs.
+- ``rng``: a ``torch.Generator`` seeded per (run seed, test) for the inputs: every student of a batch is
+  checked on the same inputs, as with a written test.
 """
 
 from __future__ import annotations
@@ -140,7 +141,9 @@ class GradingPlugin:
         return torch.Generator().manual_seed(self._seed(request))
 
     def _seed(self, request: pytest.FixtureRequest) -> int:
-        return derive_seed(self.config.seed, _student_of(request.node), request.node.originalname)
+        # Not the student: the same inputs for everyone is fairer (no one draws the hard case alone), the same
+        # code gets the same score under any name, and a judge computes each reference curve once per batch.
+        return derive_seed(self.config.seed, request.node.originalname)
 
     # ------------------------------------------------------------ outcomes
 

@@ -17,10 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import json
 import os
-import socket
-import subprocess
 import sys
 import threading
 import uuid
@@ -38,6 +35,7 @@ from autograder.progress import Progress, result_event
 from autograder.report import feedback_name
 from autograder.results import StudentResult, atomic_write, write_student
 from autograder.sandbox import Limits
+from autograder.warm_judge import JudgeUnavailable, WarmJudge
 
 PLUGIN_NAME = "autograder-warm-grader"
 CONNECT_SECONDS = 60.0  # how long to wait for the scheduler, then for a first worker
@@ -76,85 +74,17 @@ def single_threaded_torch() -> None:
         torch.set_num_threads(1)
 
 
-class WorkerJudge:
-    """The judge process a Dask worker process keeps (``python -m autograder.judge --serve``), one task at a time.
-
-    The judge runs in a process of its own, started once and kept warm (torch, the reference, a
-    zygote per isolation level): in a thread of the worker, Dask's own threads would share the
-    judge's global random state (the reference code seeds and uses it), and pytest's
-    process-wide state could not be kept apart from theirs. It ends when the worker does: its
-    channel closes.
-    """
-
-    def __init__(self, isolation: str) -> None:
-        self.isolation = isolation
-        self.lock = threading.Lock()  # one request at a time, whatever --nthreads the worker was given
-        self.process: subprocess.Popen | None = None
-        self.stream = None
-        self._start()
-
-    def _start(self) -> None:
-        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
-        env = dict(os.environ, OMP_NUM_THREADS="1")  # before the judge imports torch
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "autograder.judge", "--serve", str(theirs.fileno()), self.isolation],
-            pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, env=env,
-            cwd=str(SUITES.parent.parent))  # where `-m autograder` resolves even from an uninstalled checkout
-        theirs.close()
-        self.channel = ours
-        self.stream = ours.makefile("rwb")
-
-    def request(self, request: dict, timeout: float) -> dict:
-        with self.lock:
-            if self.process is None or self.process.poll() is not None:
-                self.close()
-                self._start()
-            try:
-                self.channel.settimeout(timeout)
-                self.stream.write(json.dumps(request).encode() + b"\n")
-                self.stream.flush()
-                line = self.stream.readline()
-            except OSError as e:  # a timeout included
-                self.close()
-                raise ClusterError(f"the worker's judge did not answer ({type(e).__name__}: {e}); "
-                                   "it has been restarted") from None
-            if not line:
-                code = self.process.wait()
-                self.close()
-                raise ClusterError(f"the worker's judge process ended (exit status {code}); it has been restarted")
-        reply = json.loads(line)
-        if not reply.get("ok"):
-            raise ClusterError(f"the judge failed: {reply.get('error')}")
-        return reply
-
-    def close(self) -> None:
-        if self.stream is not None:
-            for closing in (self.stream.close, self.channel.close):
-                try:
-                    closing()
-                except OSError:
-                    pass
-            self.stream = None
-        if self.process is not None:
-            try:
-                self.process.wait(timeout=10)  # it closes its zygotes when the channel closes
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-            self.process = None
-
-
-_JUDGE: WorkerJudge | None = None
+_JUDGE: WarmJudge | None = None
 _JUDGE_LOCK = threading.Lock()
 
 
-def worker_judge(isolation: str = "auto") -> WorkerJudge:
+def worker_judge(isolation: str = "auto") -> WarmJudge:
     """This worker process's judge, started on first use (also without the plugin registered)."""
     global _JUDGE
     with _JUDGE_LOCK:
         if _JUDGE is None:
             single_threaded_torch()
-            _JUDGE = WorkerJudge(isolation)
+            _JUDGE = WarmJudge(isolation)
         return _JUDGE
 
 
@@ -171,7 +101,10 @@ def grade_task(assignment: str, spec: dict, seed: int, limits: dict, isolation: 
                "isolation": isolation}
     # Far beyond the judge's own limit per submission: only a judge that hangs itself gets here.
     timeout = float(limits.get("submission_seconds", 300)) + 300
-    reply = worker_judge(isolation).request(request, timeout)
+    try:
+        reply = worker_judge(isolation).request(request, timeout)
+    except JudgeUnavailable as e:
+        raise ClusterError(str(e)) from None
     return {"result": reply["result"], "feedback_html": reply["feedback_html"]}
 
 

@@ -292,17 +292,19 @@ class MemorySampler:
 # ---------------------------------------------------------------- the measurements
 
 
-def feedback_page_seconds(out: Path) -> float:
-    """Seconds per student to draw the feedback pages of a graded folder (the judges draw them while grading)."""
+def feedback_page_seconds(out: Path) -> tuple[float, int, int]:
+    """Seconds per student to draw the feedback pages of a graded folder (the judges draw them while grading),
+    and how many loss curves they hold, how many distinct (a judge draws each distinct curve once)."""
     from autograder.report import feedback_html, loss_curve_plot
     from autograder.results import read_results
 
     results = read_results(out)
+    curves = [c for r in results for o in r.outcomes for c in o.curves]
     loss_curve_plot.cache_clear()
     started = time.perf_counter()
     for r in results:
         feedback_html(r)
-    return (time.perf_counter() - started) / max(1, len(results))
+    return (time.perf_counter() - started) / max(1, len(results)), len(curves), len(set(curves))
 
 
 def run_kit(assignment: Assignment, folder: Path, out: Path, workers: int, seed: int,
@@ -470,10 +472,12 @@ def main(argv: list[str] | None = None) -> int:
                   f"for {same} of {target}")
 
     run = kit[target]
-    pages = feedback_page_seconds(work / f"out_{target}")
+    pages, curves, distinct = feedback_page_seconds(work / f"out_{target}")
     print(f"\n(a'') the kit's feedback pages alone (no naive grader draws them): {pages * 1000:.1f} ms per student "
           f"and core, part of (a)'s overhead; without them the overhead at N={target} would be "
-          f"{(run['grading'] * workers / target - floor - pages) * 1000:.0f} ms")
+          f"{(run['grading'] * workers / target - floor - pages) * 1000:.0f} ms. The pages hold {curves} loss "
+          f"curves, {distinct} distinct: every student is checked on the same inputs, so students whose code "
+          "computes the same losses share one plot (each distinct one costs ~25 ms)")
     naive_total = target / naive_rate
     print(f"\nAt N={target}: kit grading {run['grading']:.1f} s ({target / run['grading']:.1f}/s), wall with the "
           f"report {run['wall']:.1f} s; naive {naive_total:.1f} s{' (extrapolated)' if naive_n < target else ''} "

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import importlib
+import secrets
 import shutil
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict
 from pathlib import Path
 
 import pytest
@@ -12,10 +16,11 @@ from autograder.assignments import Assignment
 from autograder.grade import grade
 from autograder.results import StudentResult
 from autograder.sandbox import Limits
+from autograder.warm_judge import WarmJudge
 from tests.variants import Variant, write_variants
 
 SEEDS = 50  # the reference is graded under this many different input seeds
-REPEATS = 20  # one imperfect submission graded this many times
+REPEATS = 20  # one imperfect submission graded this many times, each under its own seed
 
 
 def catalogue(name: str) -> tuple[list[Variant], list[Variant]]:
@@ -34,6 +39,28 @@ class GradedClass:
         return self.results[student]
 
 
+def grade_under_seeds(assignment: Assignment, copies: dict[str, tuple[str, int]],
+                      limits: Limits) -> list[StudentResult]:
+    """Grade ``{student: (source, seed)}``, each under its own input seed, on two warm judges at once.
+
+    A batch gives every student the same inputs (one seed per batch and check), so the same source under many
+    seeds is graded by long-lived judges, one request (one seed) per copy: the same judge, runner and sandbox
+    as a batch."""
+    requests = [{"op": "grade", "assignment": assignment.name, "seed": seed, "limits": asdict(limits),
+                 "isolation": "auto", "student": {"student": student, "source": source, "error": "",
+                                                  "sha256": hashlib.sha256(source.encode()).hexdigest()}}
+                for student, (source, seed) in copies.items()]
+    judges = [WarmJudge("auto") for _ in range(2)]
+    try:
+        with ThreadPoolExecutor(len(judges)) as pool:
+            replies = pool.map(lambda k: [judges[k].request(r, timeout=600) for r in requests[k::len(judges)]],
+                               range(len(judges)))
+            return [StudentResult.from_gradescope(reply["result"]) for share in replies for reply in share]
+    finally:
+        for judge in judges:
+            judge.close()
+
+
 @pytest.fixture(scope="session")
 def graded_class(tmp_path_factory):
     cache: dict[str, GradedClass] = {}
@@ -48,15 +75,17 @@ def graded_class(tmp_path_factory):
         folder.mkdir()
         reference = assignment.solution.read_text()
         write_variants(folder, reference, assignment.filename, mistakes + alternatives)
-        for k in range(SEEDS):
-            (folder / f"reference_{k:02d}.py").write_text(reference)
         shutil.copy(assignment.stub, folder / "untouched_stub.py")
-        imperfect = Variant("imperfect", mistakes[0].edits + mistakes[-1].edits).source(reference)
-        for k in range(REPEATS):
-            (folder / f"imperfect_{k:02d}.py").write_text(imperfect)
         graded = GradedClass(assignment, folder, root / "out")
-        batch = grade(assignment, folder, graded.out, workers=2, limits=Limits(call_seconds=20), quiet=True)
+        limits = Limits(call_seconds=20)
+        batch = grade(assignment, folder, graded.out, workers=2, limits=limits, quiet=True)
         graded.results = {r.student: r for r in batch.results}
+        # New seeds every run (as a batch's): over many runs the tolerances meet many more inputs.
+        base = secrets.randbits(31)
+        imperfect = Variant("imperfect", mistakes[0].edits + mistakes[-1].edits).source(reference)
+        copies = {f"reference_{k:02d}": (reference, base + k) for k in range(SEEDS)}
+        copies |= {f"imperfect_{k:02d}": (imperfect, base + SEEDS + k) for k in range(REPEATS)}
+        graded.results |= {r.student: r for r in grade_under_seeds(assignment, copies, limits)}
         cache[name] = graded
         return graded
 
