@@ -62,12 +62,12 @@ class WarmJudge:
                 line = self.stream.readline()
             except OSError as e:  # a timeout included
                 self.close()
-                raise JudgeUnavailable(f"the worker's judge did not answer ({type(e).__name__}: {e}); "
+                raise JudgeUnavailable(f"the judge did not answer ({type(e).__name__}: {e}); "
                                    "it has been restarted") from None
             if not line:
                 code = self.process.wait()
                 self.close()
-                raise JudgeUnavailable(f"the worker's judge process ended (exit status {code}); it has been restarted")
+                raise JudgeUnavailable(f"the judge process ended (exit status {code}); it has been restarted")
         reply = json.loads(line)
         if not reply.get("ok"):
             raise JudgeUnavailable(f"the judge failed: {reply.get('error')}")
