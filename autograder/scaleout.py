@@ -31,10 +31,10 @@ from distributed import Client, WorkerPlugin, as_completed
 from autograder import isolation as iso
 from autograder.assignments import SUITES, Assignment
 from autograder.intake import Found
+from autograder.limits import Limits
 from autograder.progress import Progress, result_event
 from autograder.report import feedback_name
 from autograder.results import StudentResult, atomic_write, write_student
-from autograder.sandbox import Limits
 from autograder.warm_judge import JudgeUnavailable, WarmJudge
 
 PLUGIN_NAME = "autograder-warm-grader"
