@@ -260,7 +260,7 @@ def _fingerprint(key: Any, value: Any) -> None:
     if isinstance(value, torch.Tensor):
         value = value.detach().cpu().contiguous()
         key.update(f"T{value.dtype}{tuple(value.shape)}".encode())
-        key.update(value.numpy().tobytes() if value.dtype != torch.bfloat16 else value.float().numpy().tobytes())
+        key.update(value.numpy().tobytes())  # a dtype numpy lacks (bfloat16, float8) raises TypeError: no reuse
     elif isinstance(value, dict):
         key.update(b"D%d" % len(value))
         for k, v in value.items():  # in order: a state dict's order is part of what it means

@@ -72,3 +72,10 @@ def test_every_student_of_a_batch_is_checked_on_the_same_inputs(tmp_path):
     assert [o.message for o in ada.outcomes] == [o.message for o in zoe.outcomes]
     assert [o.curves for o in ada.outcomes] == [o.curves for o in zoe.outcomes]
     assert any(o.curves for o in ada.outcomes)
+
+
+def test_a_tensor_numpy_cannot_hold_is_never_reused():
+    compute, calls = _counting([1.0])
+    checks.reference_curve(compute, torch.ones(2, dtype=torch.bfloat16))
+    checks.reference_curve(compute, torch.ones(2, dtype=torch.bfloat16))
+    assert len(calls) == 2
