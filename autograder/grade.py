@@ -120,7 +120,7 @@ def grade(assignment: Assignment, submissions: Path, out: Path, *, workers: int 
 
 
 def job_file(assignment: str, out: Path, students: list[dict], seed: int, limits: Limits, isolation: str) -> dict:
-    """What one judge shard reads (``python -m autograder.judge JOB EVENTS_FD``)."""
+    """What one judge shard reads (``python -m autograder.shards JOB EVENTS_FD ...``)."""
     return {"assignment": assignment, "out": str(out), "students": students, "seed": seed,
             "limits": asdict(limits), "isolation": isolation}
 
@@ -153,30 +153,32 @@ def _run_judges(assignment: Assignment, todo: list[Found], out: Path, workers: i
     jobs_dir.mkdir()
     shards = [todo[i::workers] for i in range(workers)]
     env = dict(os.environ, OMP_NUM_THREADS="1")
-    procs, streams = [], {}
+    argv, streams, ends = [sys.executable, "-m", "autograder.shards"], {}, []
     selector = selectors.DefaultSelector()
     for k, shard in enumerate(shards):
-        job = jobs_dir / f"shard-{k}.json"
+        job = jobs_dir / f"shard-{k}.json"  # its judge logs to shard-k.log
         students = [{"student": f.student, "source": f.source.decode("utf-8") if not f.error else "",
                      "error": f.error, "sha256": f.sha256} for f in shard]
         job.write_text(json.dumps(job_file(assignment.name, out, students, seed, limits, level)))
         read_end, write_end = os.pipe()
-        with open(jobs_dir / f"shard-{k}.log", "w") as log:  # a file, not a pipe: it can never fill up
-            proc = subprocess.Popen([sys.executable, "-m", "autograder.judge", str(job), str(write_end)],
-                                    pass_fds=[write_end], stdout=subprocess.DEVNULL, stderr=log, env=env,
-                                    preexec_fn=_die_with_parent)
-        os.close(write_end)
-        procs.append(proc)
+        argv += [str(job), str(write_end)]
+        ends.append(write_end)
         stream = os.fdopen(read_end)
-        streams[stream] = proc
+        streams[stream] = k
         selector.register(stream, selectors.EVENT_READ)
+    # One process forks every shard's judge (autograder.shards): torch and pytest are imported once.
+    with open(jobs_dir / "shards.log", "w") as log:  # a file, not a pipe: it can never fill up
+        proc = subprocess.Popen(argv, pass_fds=ends, stdout=subprocess.DEVNULL, stderr=log, env=env,
+                                preexec_fn=_die_with_parent)
+    for end in ends:
+        os.close(end)
     fatal = []
     while streams:
         for key, _ in selector.select():
             line = key.fileobj.readline()
             if not line:
                 selector.unregister(key.fileobj)
-                streams.pop(key.fileobj).wait()
+                streams.pop(key.fileobj)
                 key.fileobj.close()
                 continue
             try:
@@ -187,7 +189,8 @@ def _run_judges(assignment: Assignment, todo: list[Found], out: Path, workers: i
                 fatal.append(event["fatal"])
             else:
                 progress.update(event)
-    errors = [(jobs_dir / f"shard-{k}.log").read_text()[-3000:] for k, p in enumerate(procs) if p.wait() != 0]
-    if fatal or errors:
+    if proc.wait() != 0 or fatal:
+        logs = [jobs_dir / f"shard-{k}.log" for k in range(len(shards))] + [jobs_dir / "shards.log"]
+        errors = [text[-3000:] for text in (p.read_text() if p.exists() else "" for p in logs) if text.strip()]
         raise GradeError("the grader failed:\n" + "\n".join(fatal + errors))
     shutil.rmtree(jobs_dir, ignore_errors=True)

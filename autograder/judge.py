@@ -1,15 +1,16 @@
 """The judge: runs an assignment's suite with pytest over a batch of submissions.
 
 This process holds the reference solution and the checks and decides every score; no
-submission code runs here. ``python -m autograder.judge JOB.json`` grades one shard of
-a batch (``grade --workers N`` starts N of these), writing each student's results as
-soon as that student is done and printing one JSON line per student for progress.
+submission code runs here. ``grade_shard`` grades one shard of a batch (``grade --workers N``
+runs N of them, each in a judge forked by ``autograder.shards``), writing each student's
+results as soon as that student is done and printing one JSON line per student for progress.
 ``python -m autograder.judge --serve FD ISOLATION`` is the long-lived variant a Dask worker keeps.
 """
 
 from __future__ import annotations
 
 import contextlib
+import gc
 import io
 import json
 import os
@@ -19,6 +20,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")  # the judge starts a zygote; keep torch single-threaded
+if __name__ == "__main__":
+    gc.disable()  # until main(): the imports below make ~1M long-lived objects; collecting among them is wasted
 
 import pytest  # noqa: E402
 
@@ -46,6 +49,9 @@ def pytest_args(suite: Path) -> list[str]:
         # These two only turn stray exceptions into warnings, which -W ignore drops anyway, and their
         # cleanup runs gc.collect() five times over torch's heap: ~0.7 s per session for nothing.
         "-p", "no:unraisableexception", "-p", "no:threadexception",
+        # Checks print nothing and log nothing (student output stays in the runner): capturing both around
+        # every phase of every test was ~5 ms per submission.
+        "--capture=no", "-p", "no:logging",
     ]
 
 
@@ -152,13 +158,15 @@ def serve(channel: socket.socket, isolation: str) -> None:
             pool.close()
 
 
-def main() -> None:
-    if sys.argv[1] == "--serve":  # argv: --serve CHANNEL_FD ISOLATION (see serve)
-        serve(socket.socket(fileno=int(sys.argv[2])), sys.argv[3])
-        return
-    # argv: JOB.json EVENTS_FD; events go to their own pipe because pytest owns stdout.
-    job = json.loads(Path(sys.argv[1]).read_text())
-    events = os.fdopen(int(sys.argv[2]), "w", buffering=1)
+def settle() -> None:
+    """After the imports: freeze what they made (it lives as long as the judge), so collections skip it."""
+    gc.freeze()
+    gc.enable()
+
+
+def grade_shard(job: dict, events: io.TextIOBase, pool: WarmPool | None = None) -> int:
+    """Grade one shard of a batch (a job of ``grade``), writing each student's results as soon as they are done
+    and announcing each on ``events``, one JSON line per student. Returns the exit status for the shard."""
     assignment = Assignment(job["assignment"])
     out = Path(job["out"])
     students = [
@@ -174,15 +182,22 @@ def main() -> None:
         print(json.dumps(result_event(result)), file=events, flush=True)
 
     try:
-        judge(assignment, students, config, on_result)
+        judge(assignment, students, config, on_result, pool=pool)
     except JudgeError as e:
         print(json.dumps({"fatal": str(e)}), file=events, flush=True)
-        sys.exit(3)
-    # Every result is on disk (fsynced) and announced, the zygote is gone: skip the interpreter's teardown of
-    # torch and pytest (~0.45 s that the whole batch would wait for).
-    events.close()
-    sys.stderr.flush()
-    os._exit(0)
+        return 3
+    finally:
+        if pool is not None:
+            pool.close()
+    return 0
+
+
+def main() -> None:
+    # argv: --serve CHANNEL_FD ISOLATION (see serve). A batch's shards are run by autograder.shards.
+    if len(sys.argv) != 4 or sys.argv[1] != "--serve":
+        sys.exit("usage: python -m autograder.judge --serve CHANNEL_FD ISOLATION")
+    settle()
+    serve(socket.socket(fileno=int(sys.argv[2])), sys.argv[3])
 
 
 if __name__ == "__main__":

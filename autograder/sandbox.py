@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import select
 import shutil
 import signal
 import socket
@@ -21,7 +22,9 @@ from pathlib import Path
 
 from autograder.isolation import NAMESPACES, NOBODY, RLIMITS, RUNNER_CODE, bwrap_binary, bwrap_command
 from autograder.limits import GiB, Limits
-from autograder.runner import wire
+
+# The wire module (it imports torch) is imported where a message is sent: a zygote can thus be started
+# before the judge that will use it has imported torch, and the two imports overlap.
 
 
 def limits_tasks() -> int:
@@ -102,6 +105,15 @@ def _read(path: Path) -> str:
         return ""
 
 
+def pidfds_work() -> bool:
+    """Whether this kernel has pidfds (Linux >= 5.3), which let a forked sibling drive a zygote (see Zygote)."""
+    try:
+        os.close(os.pidfd_open(os.getpid()))
+        return True
+    except (AttributeError, OSError):
+        return False
+
+
 class Zygote:
     """A warm process that has imported torch and forks one runner per request.
 
@@ -135,6 +147,13 @@ class Zygote:
         )
         child.close()
         self._ready = False
+        # The judge that uses this zygote may be a forked sibling of the process that started it (see
+        # autograder.shards), where Popen.poll/kill/wait no longer work: a pidfd does, in any process.
+        self.owner = os.getpid()
+        try:
+            self.pidfd: int | None = os.pidfd_open(self.process.pid)
+        except (AttributeError, OSError):  # Linux < 5.3
+            self.pidfd = None
 
     def wait_ready(self, timeout: float = 180.0) -> None:
         if self._ready:
@@ -145,7 +164,7 @@ class Zygote:
         except (TimeoutError, OSError):
             data = b""
         if not data:
-            self.process.kill()
+            self.kill_process()
             err = self.process.stderr.read().decode(errors="replace")
             raise RuntimeError(f"the runner zygote failed to start ({self.isolation}):\n{err[-3000:]}")
         hello = json.loads(data)
@@ -173,7 +192,7 @@ class Zygote:
         try:
             self._ask({"op": "kill", "pid": pid})
         except (OSError, ValueError):
-            self.process.kill()  # an unresponsive zygote takes its runners with it
+            self.kill_process()  # an unresponsive zygote takes its runners with it
 
     def status(self, pid: int) -> dict:
         try:
@@ -183,12 +202,45 @@ class Zygote:
 
     def sweep(self) -> None:
         """Kill whatever a finished submission left behind (daemons too) and empty its /tmp."""
-        if not self._ready or self.process.poll() is not None:
+        if not self._ready or not self.alive():
             return
         self._ask({"op": "sweep", "keep": [], "tmp_base": self.tmp})
 
     def alive(self) -> bool:
-        return self.process.poll() is None
+        if self.pidfd is None or os.getpid() == self.owner:
+            return self.process.poll() is None
+        return not select.select([self.pidfd], [], [], 0)[0]  # a pidfd turns readable when the process ends
+
+    def kill_process(self) -> None:
+        """SIGKILL the zygote (bubblewrap with it, and so every runner): works from a forked sibling too."""
+        if self.pidfd is None or os.getpid() == self.owner:
+            try:
+                self.process.kill()
+            except OSError:
+                pass
+            return
+        try:
+            signal.pidfd_send_signal(self.pidfd, signal.SIGKILL)
+        except (OSError, AttributeError):
+            pass
+
+    def _wait_ended(self, timeout: float) -> None:
+        if self.pidfd is None or os.getpid() == self.owner:
+            try:
+                self.process.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                pass
+            return
+        select.select([self.pidfd], [], [], timeout)  # its parent reaps it
+
+    def detach(self) -> None:
+        """Drop this process's handles on a zygote another process uses (after a fork), leaving it running."""
+        self.control.close()
+        if self.process.stderr is not None:
+            self.process.stderr.close()
+        if self.pidfd is not None:
+            os.close(self.pidfd)
+            self.pidfd = None
 
     def close(self) -> None:
         try:
@@ -196,11 +248,11 @@ class Zygote:
         except (OSError, ValueError):
             pass
         self.control.close()
-        try:
-            self.process.kill()
-            self.process.wait(timeout=10)
-        except (OSError, subprocess.TimeoutExpired):
-            pass
+        self.kill_process()
+        self._wait_ended(10)
+        if self.pidfd is not None:
+            os.close(self.pidfd)
+            self.pidfd = None
         self.cgroup.remove()
         shutil.rmtree(self.host_tmp, ignore_errors=True)
 
@@ -255,6 +307,8 @@ class Runner:
         timeout = self.limits.call_seconds if timeout is None else timeout
         deadline = time.monotonic() + timeout
         try:
+            from autograder.runner import wire
+
             self.sock.settimeout(timeout)
             wire.send(self.sock, header, list(buffers))
             return self._recv(deadline)
@@ -294,6 +348,8 @@ class Runner:
                 sock.settimeout(left)
                 return sock.recv(n)
 
+        from autograder.runner import wire
+
         return wire.recv(Deadline())
 
     def kill(self) -> None:
@@ -310,10 +366,10 @@ class WarmPool:
     an assignment whose reference never uses it leaves that to the rare runner that does.
     """
 
-    def __init__(self, isolation: str, optimizer: bool = True):
+    def __init__(self, isolation: str, optimizer: bool = True, zygote: Zygote | None = None):
         self.isolation = isolation
         self.optimizer = optimizer
-        self.zygote = Zygote(isolation, optimizer)  # starts warming now; spawn() waits for it
+        self.zygote = zygote or Zygote(isolation, optimizer)  # starts warming now; spawn() waits for it
 
     def spawn(self, limits: Limits) -> Runner:
         for attempt in range(2):
@@ -326,14 +382,14 @@ class WarmPool:
             except (OSError, ValueError, KeyError):
                 if attempt:
                     raise
-                self.zygote.process.kill()
+                self.zygote.kill_process()
         raise RuntimeError("unreachable")
 
     def sweep(self) -> None:
         try:
             self.zygote.sweep()
         except (OSError, ValueError):
-            self.zygote.process.kill()
+            self.zygote.kill_process()
 
     def close(self) -> None:
         self.zygote.close()

@@ -7,7 +7,7 @@ In one run: generates N submissions (a mix like a real class: correct ones, corr
 one or two catalogued mistakes from tests/mistakes, untouched stubs), then measures
 
   (a) the kit: ``grade.grade`` with ``--workers`` = cores (judges, warm zygotes, one sandboxed runner
-      forked per submission), for every size, sampling the memory of each judge's process tree;
+      forked per submission), for every size, sampling the memory of the grading processes;
   (b) naive: one fresh ``python`` per submission that imports torch and pytest and runs the same
       checks on that one submission, student code in its own process as notebook graders do, as
       many at once as there are workers (on a subset when N is large: the rate is extrapolated);
@@ -239,13 +239,15 @@ def _cmdline(pid: int) -> str:
 
 
 class MemorySampler:
-    """Samples each judge's process tree (judge, bubblewrap, zygote, runners): peak RSS of each role twice a
-    second (cheap), and the tree's total PSS every fourth sample (not cheap: it would steal CPU from grading)."""
+    """Samples the kit's grading processes (the process that forks the judges, the judges, bubblewrap, the
+    zygotes, the runners): peak RSS of each role twice a second (cheap), and the total PSS of them all every
+    fourth sample (not cheap: it would steal CPU from grading), reported per worker."""
 
-    def __init__(self, interval: float = 0.5, pss_every: int = 4):
+    def __init__(self, workers: int, interval: float = 0.5, pss_every: int = 4):
+        self.workers = workers
         self.interval = interval
         self.pss_every = pss_every
-        self.peak_tree = 0  # PSS of one judge's whole tree
+        self.peak_tree = 0  # PSS of all the grading processes / workers
         self.peak = {"judge": 0, "zygote": 0, "runner": 0}  # peak RSS of one process of each role
         self.stop_event = threading.Event()
         self.thread = threading.Thread(target=self._run, daemon=True)
@@ -258,35 +260,43 @@ class MemorySampler:
         self.stop_event.set()
         self.thread.join()
 
+    def _role(self, pid: int, parent: int | None, roles: dict[int, str]) -> str:
+        argv = _cmdline(pid).split()
+        if roles.get(parent) in ("zygote", "runner"):
+            return "runner"
+        # bubblewrap's command line names the zygote too: the zygote is the Python process
+        if argv and "python" in argv[0] and "autograder.runner.zygote" in " ".join(argv):
+            return "zygote"
+        if roles.get(parent) == "shards" and "autograder.shards" in argv:
+            return "judge"  # forked from the shards process (a Dask worker's judge: autograder.judge --serve)
+        if "autograder.judge" in argv:
+            return "judge"
+        return "other"
+
     def _run(self) -> None:
         me, tick, roles = os.getpid(), 0, {}
         while not self.stop_event.wait(self.interval):
             tick += 1
             tree = _children()
-            for judge in tree.get(me, []):
-                if judge not in roles:
-                    roles[judge] = "judge" if "autograder.judge" in _cmdline(judge) else "other"
-                if roles[judge] != "judge":
+            parents = {kid: parent for parent, kids in tree.items() for kid in kids}
+            total = 0
+            for top in tree.get(me, []):
+                if top not in roles:
+                    argv = _cmdline(top).split()
+                    roles[top] = "shards" if "autograder.shards" in argv else "other"
+                if roles[top] != "shards":
                     continue
-                total, stack = 0, [judge]
+                stack = [top]
                 while stack:
                     pid = stack.pop()
                     if pid not in roles:
-                        parent = next((p for p, kids in tree.items() if pid in kids), None)
-                        # bubblewrap's command line names the zygote too: the zygote is the Python process
-                        argv = _cmdline(pid).split()
-                        if roles.get(parent) in ("zygote", "runner"):
-                            roles[pid] = "runner"
-                        elif argv and "python" in argv[0] and "autograder.runner.zygote" in " ".join(argv):
-                            roles[pid] = "zygote"
-                        else:
-                            roles[pid] = "other"
+                        roles[pid] = self._role(pid, parents.get(pid), roles)
                     if roles[pid] in self.peak:
                         self.peak[roles[pid]] = max(self.peak[roles[pid]], *_status(pid))
                     if tick % self.pss_every == 0:
                         total += _pss(pid)
                     stack.extend(tree.get(pid, []))
-                self.peak_tree = max(self.peak_tree, total)
+            self.peak_tree = max(self.peak_tree, total // self.workers)
 
 
 # ---------------------------------------------------------------- the measurements
@@ -326,7 +336,7 @@ def run_kit(assignment: Assignment, folder: Path, out: Path, workers: int, seed:
 
     autograder.report.write_report = report_and_time
     try:
-        with MemorySampler() as memory:
+        with MemorySampler(workers) as memory:
             started = time.perf_counter()
             batch = grade(assignment, folder, out, workers=workers, seed=seed, quiet=True, scheduler=scheduler)
             wall = time.perf_counter() - started
@@ -440,10 +450,10 @@ def main(argv: list[str] | None = None) -> int:
               f"{memory.peak['runner'] / MiB:>7.0f}")
     print("  subs/s and ms/sub/core are of the grading; overhead = grading x workers / N - floor: starting the "
           "judges and\n  zygotes, forking and sandboxing a runner per submission, the wire, intake, writing "
-          "results and drawing feedback pages;\n  'incl report' uses the wall time. PSS MiB/worker: one judge's "
-          "whole process tree (judge, "
-          "bubblewrap, zygote, runners; shared pages counted once);\n  judge/zygote/runner: peak RSS MiB of one "
-          "such process (a runner's RSS includes the pages it shares with its zygote).")
+          "results and drawing feedback pages;\n  'incl report' uses the wall time. PSS MiB/worker: all the grading "
+          "processes (the process that forks the judges, judges,\n  bubblewrap, zygotes, runners; shared pages "
+          "counted once) / workers; judge/zygote/runner: peak RSS MiB of one\n  such process (a runner's RSS "
+          "includes the pages it shares with its zygote).")
     print(f"  growth of the grading time: {_fit({n: r['grading'] for n, r in kit.items()})}")
     print(f"  growth of the wall time:    {_fit({n: r['wall'] for n, r in kit.items()})}")
 

@@ -19,3 +19,12 @@ def test_the_grade_process_never_imports_torch():
             + "print(sorted(m for m in sys.modules if m.split('.')[0] == 'torch'))")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]", f"{modules} imported {out.stdout.strip()}"
+
+
+def test_zygotes_can_start_before_the_judges_import_torch():
+    """autograder.shards starts every shard's zygote before it imports the judge (torch, pytest, matplotlib),
+    so that the zygotes' imports overlap the judge's: what it needs for that must not import torch."""
+    code = ("import sys\nimport autograder.shards, autograder.sandbox, autograder.assignments\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'torch'))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]", f"the zygote launcher imported {out.stdout.strip()}"
