@@ -2,8 +2,8 @@
 
 - ``namespaces``: the zygote (and every runner it forks) lives in a bubblewrap sandbox: new
   user, PID, network, IPC, UTS and mount namespaces; an unprivileged uid with no
-  capabilities; read-only Python runtime and the kit's runner code only; a private /tmp;
-  ``--die-with-parent``. The solutions, the grading suites, other submissions and the
+  capabilities; read-only Python runtime and the kit's runner code only; a private /tmp and
+  /dev/shm (emptied between submissions) and nothing else writable; ``--die-with-parent``. The solutions, the grading suites, other submissions and the
   instructor's home are simply not there.
 - ``rlimits`` (fallback where user namespaces are forbidden, e.g. Docker or Ubuntu 24.04's
   defaults): resource limits, a seccomp filter denying network sockets, a clean environment,
@@ -25,6 +25,7 @@ from pathlib import Path
 import autograder
 
 NAMESPACES, RLIMITS = "namespaces", "rlimits"
+SCRATCH = ("/tmp", "/dev/shm")  # under namespaces: the sandbox's writable places, emptied after each submission
 NOBODY = 65534
 RUNNER_CODE = Path(autograder.__file__).resolve().parent
 
@@ -63,7 +64,8 @@ def _runtime_paths() -> list[str]:
 def bwrap_command(bwrap: str, argv: list[str], fd: int) -> list[str]:
     cmd = [bwrap, "--die-with-parent", "--new-session", "--unshare-all", "--unshare-user",
            "--uid", str(NOBODY), "--gid", str(NOBODY), "--cap-drop", "ALL",
-           "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--chdir", "/tmp", "--clearenv"]
+           "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/dev/shm", "--tmpfs", "/tmp", "--chdir", "/tmp",
+           "--clearenv"]
     for path in _runtime_paths():
         if os.path.islink(path):
             cmd += ["--symlink", os.readlink(path), path]
@@ -73,6 +75,10 @@ def bwrap_command(bwrap: str, argv: list[str], fd: int) -> list[str]:
     cmd += ["--tmpfs", str(RUNNER_CODE),
             "--ro-bind", str(RUNNER_CODE / "__init__.py"), str(RUNNER_CODE / "__init__.py"),
             "--ro-bind", str(RUNNER_CODE / "runner"), str(RUNNER_CODE / "runner")]
+    # Runners of one zygote follow each other in this sandbox: the only places they can write are /tmp and
+    # /dev/shm, which the zygote empties between submissions (SCRATCH). The rest of bubblewrap's own
+    # file systems (its root, /dev, the folder around the runner code) would otherwise carry files over.
+    cmd += ["--remount-ro", str(RUNNER_CODE), "--remount-ro", "/dev", "--remount-ro", "/"]
     return cmd + ["--"] + argv
 
 

@@ -20,7 +20,7 @@ import time
 from dataclasses import asdict
 from pathlib import Path
 
-from autograder.isolation import NAMESPACES, NOBODY, RLIMITS, RUNNER_CODE, bwrap_binary, bwrap_command
+from autograder.isolation import NAMESPACES, NOBODY, RLIMITS, RUNNER_CODE, SCRATCH, bwrap_binary, bwrap_command
 from autograder.limits import GiB, Limits
 
 # The wire module (it imports torch) is imported where a message is sent: a zygote can thus be started
@@ -204,7 +204,9 @@ class Zygote:
         """Kill whatever a finished submission left behind (daemons too) and empty its /tmp."""
         if not self._ready or not self.alive():
             return
-        self._ask({"op": "sweep", "keep": [], "tmp_base": self.tmp})
+        # The host's /dev/shm is not ours to empty: only the sandbox's.
+        scratch = list(SCRATCH) if self.isolation == NAMESPACES else [self.tmp]
+        self._ask({"op": "sweep", "keep": [], "scratch": scratch})
 
     def alive(self) -> bool:
         if self.pidfd is None or os.getpid() == self.owner:

@@ -124,15 +124,46 @@ level = isolation.choose("auto")
 zygote = Zygote(level, optimizer=False)  # started here, driven by a forked sibling, as autograder.shards does
 LEAVES = b\"\"\"
 import os
-base = os.path.dirname(os.getcwd())
-for path in (os.path.join(base, "left_beside.txt"), "left_inside.txt"):
-    try:
-        with open(path, "w") as f:
-            f.write("answers")
-    except OSError:
-        pass
+
+
+def writable_mounts():
+    points = []
+    with open("/proc/self/mountinfo") as f:
+        for line in f:
+            point, options = line.split()[4], line.split()[5].split(",")
+            if "rw" in options and not point.startswith(("/proc", "/sys")) and os.path.isdir(point):
+                points.append(point)
+    return points
+
+
+def leave(roots):
+    \'\'\'A file in every folder it can write to (read-only mounts skipped), its own folder aside.\'\'\'
+    left = []
+    for top in roots or writable_mounts():
+        for root, dirs, files in os.walk(top):
+            keep = []
+            for d in dirs:
+                path = os.path.join(root, d)
+                try:
+                    writable = not os.statvfs(path).f_flag & os.ST_RDONLY
+                except OSError:
+                    writable = False
+                if writable and path not in ("/proc", "/sys") and not path.startswith(os.getcwd()):
+                    keep.append(d)
+            dirs[:] = keep
+            path = os.path.join(root, "left_behind.txt")
+            try:
+                with open(path, "w") as f:
+                    f.write("answers")
+                left.append(path)
+            except OSError:
+                pass
+    return left
+
+
+def still_there(paths):
+    return [p for p in paths if os.path.exists(p)]
 \"\"\"
-LOOKS = b"import os\\ndef left():\\n    return sorted(os.listdir(os.path.dirname(os.getcwd())))\\n"
 
 
 def load(pool, source):
@@ -141,19 +172,32 @@ def load(pool, source):
     return runner
 
 
+def call(runner, function, *args):
+    enc = wire.Encoder()
+    reply, bufs = runner.request({"op": "call", "target": function, "args": enc.encode(list(args)),
+                                  "kwargs": enc.encode({})})
+    return wire.Decoder(bufs).decode(reply["value"])
+
+
+# Under namespaces every writable mount of the sandbox (it runs as an unprivileged uid there); elsewhere
+# only the runners' folder: a runner that kept root in the fallback must not be sent writing across the host.
+roots = None if level == isolation.NAMESPACES else [os.path.join(zygote.tmp, "")]
+
+
 pid = os.fork()
 if pid == 0:
     seen = {}
     zygote.wait_ready()
     seen["alive"] = zygote.alive()
     pool = WarmPool(level, False, zygote=zygote)
-    load(pool, LEAVES).kill()
+    first = load(pool, LEAVES)
+    left = call(first, "leave", roots)
+    seen["left_somewhere"] = bool(left)
+    first.kill()
     pool.sweep()
     seen["alive_after_sweep"] = zygote.alive()
-    runner = load(pool, LOOKS)
-    enc = wire.Encoder()
-    reply, bufs = runner.request({"op": "call", "target": "left", "args": enc.encode([]), "kwargs": enc.encode({})})
-    seen["next_runner_sees"] = [name.split("-")[0] for name in wire.Decoder(bufs).decode(reply["value"])]
+    runner = load(pool, LEAVES)
+    seen["next_runner_finds"] = call(runner, "still_there", left)
     runner.kill()
     pool.close()
     stat = Path(f"/proc/{zygote.process.pid}/stat")
@@ -168,10 +212,10 @@ zygote.process.wait(timeout=10)
 def test_a_forked_judge_drives_the_zygote_its_parent_started():
     """The judge is not the zygote's parent, so Popen.poll/kill/wait do not work there (poll says "ended"):
     through a pidfd, it must still see the zygote alive, have what a submission left swept before the next
-    one runs (files beside its working directory too), and end the zygote."""
+    one runs (a file it wrote anywhere it could, not only in its working directory), and end the zygote."""
     out = subprocess.run([sys.executable, "-c", SIBLING], cwd=ROOT, capture_output=True, text=True, timeout=120,
                          env=dict(os.environ, OMP_NUM_THREADS="1"))
     assert out.returncode == 0, out.stderr
     seen = json.loads(out.stdout.strip().splitlines()[-1])
-    assert seen == {"alive": True, "alive_after_sweep": True, "next_runner_sees": ["runner"],
+    assert seen == {"alive": True, "left_somewhere": True, "alive_after_sweep": True, "next_runner_finds": [],
                     "ended_after_close": True}

@@ -14,6 +14,7 @@ import ctypes
 import gc
 import json
 import os
+import re
 import resource
 import shutil
 import signal
@@ -215,11 +216,32 @@ def sweep(keep: set[int]) -> int:
     return killed
 
 
-def clean_tmp(base: str) -> None:
+def mounted_under(base: str) -> frozenset[str]:
+    """Mount points below ``base`` and the folders leading to them: where the sandbox's read-only runtime is
+    mounted inside its /tmp (a virtualenv or a checkout under /tmp), which a sweep must leave alone."""
+    prefix = os.path.join(os.path.realpath(base), "")
+    kept: set[str] = set()
+    try:
+        with open("/proc/self/mountinfo") as f:
+            points = [re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), line.split()[4]) for line in f]
+    except OSError:
+        return frozenset()
+    for point in points:
+        while point.startswith(prefix) and point not in kept:
+            kept.add(point)
+            point = os.path.dirname(point)
+    return frozenset(kept)
+
+
+def clean_tmp(base: str, kept: frozenset[str] = frozenset()) -> None:
     """Remove everything under the runners' temporary folder, so nothing one submission leaves reaches the next:
-    working directories, and files a runner wrote beside them (rmtree alone skipped those)."""
+    working directories, and files a runner wrote beside them. ``kept``: see mounted_under."""
     for entry in os.listdir(base):
         path = os.path.join(base, entry)
+        if path in kept:
+            if not os.path.ismount(path):
+                clean_tmp(path, kept)  # a folder on the way to a mount: empty the rest of it
+            continue
         if os.path.isdir(path) and not os.path.islink(path):
             shutil.rmtree(path, ignore_errors=True)
         else:
@@ -245,6 +267,8 @@ def main() -> None:
     signal.signal(signal.SIGCHLD, reap)
     # As root without namespaces, runners drop to nobody, if nobody can still read Python.
     can_drop = os.geteuid() == 0 and readable_by_others([p for p in sys.path if p and os.path.isdir(p)])
+    # Read before any runner exists: which mounts under the runners' /tmp are the sandbox's own.
+    mounts = {base: mounted_under(base) for base in {os.environ.get("TMPDIR") or tempfile.gettempdir()}}
     control.send(json.dumps({"ready": True, "pid": os.getpid(), "can_drop_uid": can_drop,
                              "uid": host_uid()}).encode())
     while True:
@@ -282,8 +306,11 @@ def main() -> None:
             reply = status_of(int(request["pid"]))
         elif op == "sweep":
             reply = {"killed": sweep(set(request.get("keep", [])))}
-            if request.get("tmp_base"):
-                clean_tmp(request["tmp_base"])
+            for base in request.get("scratch", []):
+                if base not in mounts:
+                    mounts[base] = mounted_under(base)
+                if os.path.isdir(base):
+                    clean_tmp(base, mounts[base])
         else:
             reply = {"error": f"unknown op {op}"}
         control.send(json.dumps(reply).encode())
