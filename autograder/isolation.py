@@ -3,8 +3,9 @@
 - ``namespaces``: the zygote (and every runner it forks) lives in a bubblewrap sandbox: new
   user, PID, network, IPC, UTS and mount namespaces; an unprivileged uid with no
   capabilities; read-only Python runtime and the kit's runner code only; a private /tmp and
-  /dev/shm (emptied between submissions) and nothing else writable; ``--die-with-parent``. The solutions, the grading suites, other submissions and the
-  instructor's home are simply not there.
+  /dev/shm (emptied between submissions) and nothing else writable; ``--die-with-parent``.
+  The solutions, the grading suites, other submissions and the instructor's home are simply
+  not there.
 - ``rlimits`` (fallback where user namespaces are forbidden, e.g. Docker or Ubuntu 24.04's
   defaults): resource limits, a seccomp filter denying network sockets, a clean environment,
   an unprivileged uid when started as root, and the zygote as subreaper of every process a

@@ -70,11 +70,11 @@ def kill(pid: int) -> None:
 
 
 def warm_up(optimizer: bool = True) -> None:
+    import random
+
     import matplotlib
 
     matplotlib.use("Agg")
-    import random
-
     import matplotlib.pyplot as plt
     import numpy.random
     import torch
@@ -268,7 +268,8 @@ def main() -> None:
     # As root without namespaces, runners drop to nobody, if nobody can still read Python.
     can_drop = os.geteuid() == 0 and readable_by_others([p for p in sys.path if p and os.path.isdir(p)])
     # Read before any runner exists: which mounts under the runners' /tmp are the sandbox's own.
-    mounts = {base: mounted_under(base) for base in {os.environ.get("TMPDIR") or tempfile.gettempdir()}}
+    tmp = os.environ.get("TMPDIR") or tempfile.gettempdir()
+    mounts = {tmp: mounted_under(tmp)}
     control.send(json.dumps({"ready": True, "pid": os.getpid(), "can_drop_uid": can_drop,
                              "uid": host_uid()}).encode())
     while True:
