@@ -55,6 +55,12 @@ def pytest_args(suite: Path) -> list[str]:
     ]
 
 
+def student_spec(record: dict) -> StudentSpec:
+    """A student as a job (grade's shards, a Dask task) carries it: ``{student, source, error, sha256}``."""
+    return StudentSpec(student=record["student"], source=record["source"].encode("utf-8"), error=record["error"],
+                       sha256=record["sha256"])
+
+
 def judge(assignment: Assignment, students: list[StudentSpec], config: RunConfig,
           on_result: Callable[[StudentResult], None], pool: WarmPool | None = None) -> list[StudentResult]:
     """Grade ``students`` with the assignment's suite; ``pool`` lets a long-lived caller reuse its zygote."""
@@ -138,9 +144,7 @@ def serve(channel: socket.socket, isolation: str) -> None:
                     reply = {"ok": True, "pid": os.getpid(), "graded": graded, "threads": torch.get_num_threads(),
                              "zygotes": {level: pool.zygote.process.pid for level, pool in pools.items()}}
                 else:
-                    s = request["student"]
-                    spec = StudentSpec(student=s["student"], source=s["source"].encode("utf-8"), error=s["error"],
-                                       sha256=s["sha256"])
+                    spec = student_spec(request["student"])
                     pool = pool_for(request["isolation"])
                     config = RunConfig(seed=request["seed"], limits=Limits(**request["limits"]),
                                        isolation=pool.isolation)
@@ -169,10 +173,7 @@ def grade_shard(job: dict, events: io.TextIOBase, pool: WarmPool | None = None) 
     and announcing each on ``events``, one JSON line per student. Returns the exit status for the shard."""
     assignment = Assignment(job["assignment"])
     out = Path(job["out"])
-    students = [
-        StudentSpec(student=s["student"], source=s["source"].encode("utf-8"), error=s["error"], sha256=s["sha256"])
-        for s in job["students"]
-    ]
+    students = [student_spec(s) for s in job["students"]]
     config = RunConfig(seed=job["seed"], limits=Limits(**job["limits"]), isolation=job["isolation"])
 
     def on_result(result: StudentResult) -> None:

@@ -23,8 +23,8 @@ from pathlib import Path
 from autograder.isolation import NAMESPACES, NOBODY, RLIMITS, RUNNER_CODE, SCRATCH, bwrap_binary, bwrap_command
 from autograder.limits import GiB, Limits
 
-# The wire module (it imports torch) is imported where a message is sent: a zygote can thus be started
-# before the judge that will use it has imported torch, and the two imports overlap.
+# The wire module (it imports torch) is imported by each Runner: a zygote can thus be started before the judge
+# that will use it has imported torch, and the two imports overlap (autograder.shards).
 
 
 def limits_tasks() -> int:
@@ -208,32 +208,33 @@ class Zygote:
         scratch = list(SCRATCH) if self.isolation == NAMESPACES else [self.tmp]
         self._ask({"op": "sweep", "keep": [], "scratch": scratch})
 
+    def _sibling(self) -> bool:
+        """In a forked sibling of the process that started this zygote: Popen cannot see it, the pidfd can."""
+        return self.pidfd is not None and os.getpid() != self.owner
+
     def alive(self) -> bool:
-        if self.pidfd is None or os.getpid() == self.owner:
-            return self.process.poll() is None
-        return not select.select([self.pidfd], [], [], 0)[0]  # a pidfd turns readable when the process ends
+        if self._sibling():
+            return not select.select([self.pidfd], [], [], 0)[0]  # a pidfd turns readable when the process ends
+        return self.process.poll() is None
 
     def kill_process(self) -> None:
         """SIGKILL the zygote (bubblewrap with it, and so every runner): works from a forked sibling too."""
-        if self.pidfd is None or os.getpid() == self.owner:
-            try:
-                self.process.kill()
-            except OSError:
-                pass
-            return
         try:
-            signal.pidfd_send_signal(self.pidfd, signal.SIGKILL)
-        except (OSError, AttributeError):
+            if self._sibling():
+                signal.pidfd_send_signal(self.pidfd, signal.SIGKILL)
+            else:
+                self.process.kill()
+        except OSError:
             pass
 
     def _wait_ended(self, timeout: float) -> None:
-        if self.pidfd is None or os.getpid() == self.owner:
-            try:
-                self.process.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                pass
+        if self._sibling():
+            select.select([self.pidfd], [], [], timeout)  # its parent reaps it
             return
-        select.select([self.pidfd], [], [], timeout)  # its parent reaps it
+        try:
+            self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            pass
 
     def detach(self) -> None:
         """Drop this process's handles on a zygote another process uses (after a fork), leaving it running."""
@@ -302,6 +303,9 @@ class Runner:
         self.zygote = zygote
         self.output = output
         self.dead = False
+        from autograder.runner import wire  # imports torch: see the note at the top of this module
+
+        self.wire = wire
 
     def request(self, header: dict, buffers: list[bytes] = (), timeout: float | None = None) -> tuple[dict, list]:
         if self.dead:
@@ -309,10 +313,8 @@ class Runner:
         timeout = self.limits.call_seconds if timeout is None else timeout
         deadline = time.monotonic() + timeout
         try:
-            from autograder.runner import wire
-
             self.sock.settimeout(timeout)
-            wire.send(self.sock, header, list(buffers))
+            self.wire.send(self.sock, header, list(buffers))
             return self._recv(deadline)
         except TimeoutError:
             self.kill()
@@ -350,9 +352,7 @@ class Runner:
                 sock.settimeout(left)
                 return sock.recv(n)
 
-        from autograder.runner import wire
-
-        return wire.recv(Deadline())
+        return self.wire.recv(Deadline())
 
     def kill(self) -> None:
         if not self.dead:

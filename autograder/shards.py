@@ -41,8 +41,8 @@ def main(argv: list[str]) -> int:
 
     # A judge drives a zygote its parent started through a pidfd (Linux >= 5.3); without one, it starts its own.
     early = pidfds_work()
-    zygotes = [Zygote(job["isolation"], Assignment(job["assignment"]).uses_optimizer) if early else None
-               for job in jobs]
+    optimizers = [Assignment(job["assignment"]).uses_optimizer for job in jobs]
+    zygotes = [Zygote(job["isolation"], optimizer) if early else None for job, optimizer in zip(jobs, optimizers)]
 
     import matplotlib
 
@@ -71,8 +71,7 @@ def main(argv: list[str]) -> int:
                 os.dup2(log, 2)  # sys.stderr writes to descriptor 2: from now on, to this shard's log
                 os.close(log)
                 events = os.fdopen(events_fd, "w", buffering=1)
-                optimizer = Assignment(job["assignment"]).uses_optimizer
-                pool = WarmPool(job["isolation"], optimizer, zygote=zygotes[k])
+                pool = WarmPool(job["isolation"], optimizers[k], zygote=zygotes[k])
                 code = judge.grade_shard(job, events, pool)
                 events.close()
             except BaseException:  # noqa: BLE001 - whatever happened, it goes to the shard's log
