@@ -53,6 +53,11 @@ TYPE_CAUSES = {
 }
 
 
+def is_process_limit(error: dict) -> bool:
+    """fork() failing with EAGAIN: the submission reached its process limit (or the zygote's pids cgroup)."""
+    return error.get("type") == "BlockingIOError" and "Resource temporarily unavailable" in str(error.get("message"))
+
+
 def is_out_of_memory(error: dict) -> bool:
     message = str(error.get("message", ""))
     return error.get("type") == "MemoryError" or "can't allocate memory" in message or "DefaultCPUAllocator" in message

@@ -63,8 +63,12 @@ def _runtime_paths() -> list[str]:
 
 
 def bwrap_command(bwrap: str, argv: list[str], fd: int) -> list[str]:
+    # The zygote keeps CAP_SYS_ADMIN in the sandbox's user namespace, to give each runner PID and IPC
+    # namespaces of its own, and CAP_SETPCAP, for each runner to empty its bounding set: every runner drops
+    # every capability before it loads a submission (autograder.runner.privileges).
     cmd = [bwrap, "--die-with-parent", "--new-session", "--unshare-all", "--unshare-user",
            "--uid", str(NOBODY), "--gid", str(NOBODY), "--cap-drop", "ALL",
+           "--cap-add", "CAP_SYS_ADMIN", "--cap-add", "CAP_SETPCAP",
            "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/dev/shm", "--tmpfs", "/tmp", "--chdir", "/tmp",
            "--clearenv"]
     for path in _runtime_paths():

@@ -69,7 +69,8 @@ def judge(assignment: Assignment, students: list[StudentSpec], config: RunConfig
     torch.set_num_threads(1)
     own_pool = pool is None
     if own_pool:
-        pool = WarmPool(config.isolation, assignment.uses_optimizer)  # warms up while this process does too
+        # warms up while this process does too
+        pool = WarmPool(config.isolation, assignment.uses_optimizer, processes=config.limits.processes)
     results: list[StudentResult] = []
 
     def done(result: StudentResult) -> None:

@@ -102,7 +102,8 @@ class GradingPlugin:
         if self.shared_pool is not None:
             yield self.shared_pool
             return
-        pool = WarmPool(self.config.isolation, self.assignment.uses_optimizer)  # direct pytest use: no pool given
+        pool = WarmPool(self.config.isolation, self.assignment.uses_optimizer,
+                        processes=self.config.limits.processes)  # direct pytest use: no pool given
         yield pool
         pool.close()
 
@@ -132,7 +133,8 @@ class GradingPlugin:
 
     @pytest.fixture
     def sub(self, student: Submission, request: pytest.FixtureRequest):
-        student.reseed(self._seed(request))
+        # Derived apart from the inputs' seed (``rng``): replaying the runner's generators predicts nothing.
+        student.reseed(derive_seed(self.config.seed, request.node.originalname, "runner"))
         yield student
         student.unpatch()  # a fake clock or substitutions: undone before the next test
 

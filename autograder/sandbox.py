@@ -27,9 +27,9 @@ from autograder.limits import GiB, Limits
 # that will use it has imported torch, and the two imports overlap (autograder.shards).
 
 
-def limits_tasks() -> int:
+def limits_tasks(processes: int) -> int:
     # the zygote and its threads, one runner, and the processes and threads it may start
-    return Limits().processes + 64
+    return processes + 64
 
 
 class RunnerDied(Exception):
@@ -121,7 +121,7 @@ class Zygote:
     namespace-local: every kill and status query therefore goes through the zygote.
     """
 
-    def __init__(self, isolation: str = RLIMITS, optimizer: bool = True) -> None:
+    def __init__(self, isolation: str = RLIMITS, optimizer: bool = True, processes: int = Limits.processes) -> None:
         self.isolation = isolation
         self.optimizer = optimizer
         self.host_tmp = tempfile.mkdtemp(prefix="autograder-")
@@ -134,13 +134,14 @@ class Zygote:
         # path explicitly, since a student handout runs the kit without installing it.
         boot = (f"import sys; sys.path.insert(0, {str(RUNNER_CODE.parent)!r}); "
                 "from autograder.runner.zygote import main; main()")
-        argv = [sys.executable, "-I", "-c", boot, *([] if optimizer else ["--no-optimizer"]), str(child.fileno())]
+        flags = ([] if optimizer else ["--no-optimizer"]) + (["--namespaces"] if isolation == NAMESPACES else [])
+        argv = [sys.executable, "-I", "-c", boot, *flags, str(child.fileno())]
         if isolation == NAMESPACES:
             argv = bwrap_command(bwrap_binary(), argv, child.fileno())
             setenv = [arg for k, v in env.items() for arg in ("--setenv", k, v)]
             cut = argv.index("--")
             argv = argv[:cut] + setenv + argv[cut:]
-        self.cgroup = PidsCgroup(limits_tasks())
+        self.cgroup = PidsCgroup(limits_tasks(processes))
         self.process = subprocess.Popen(
             argv, pass_fds=[child.fileno()], env=env, cwd=self.host_tmp, preexec_fn=self.cgroup.enter,
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
@@ -368,16 +369,18 @@ class WarmPool:
     an assignment whose reference never uses it leaves that to the rare runner that does.
     """
 
-    def __init__(self, isolation: str, optimizer: bool = True, zygote: Zygote | None = None):
+    def __init__(self, isolation: str, optimizer: bool = True, zygote: Zygote | None = None,
+                 processes: int = Limits.processes):
         self.isolation = isolation
         self.optimizer = optimizer
-        self.zygote = zygote or Zygote(isolation, optimizer)  # starts warming now; spawn() waits for it
+        self.processes = processes  # bounds the pids cgroup, where one is writable
+        self.zygote = zygote or Zygote(isolation, optimizer, processes)  # starts warming now; spawn() waits for it
 
     def spawn(self, limits: Limits) -> Runner:
         for attempt in range(2):
             if not self.zygote.alive():
                 self.zygote.close()
-                self.zygote = Zygote(self.isolation, self.optimizer)
+                self.zygote = Zygote(self.isolation, self.optimizer, self.processes)
                 self.zygote.wait_ready()
             try:
                 return self.zygote.spawn(limits)

@@ -42,7 +42,8 @@ def main(argv: list[str]) -> int:
     # A judge drives a zygote its parent started through a pidfd (Linux >= 5.3); without one, it starts its own.
     early = pidfds_work()
     optimizers = [Assignment(job["assignment"]).uses_optimizer for job in jobs]
-    zygotes = [Zygote(job["isolation"], optimizer) if early else None for job, optimizer in zip(jobs, optimizers)]
+    zygotes = [Zygote(job["isolation"], optimizer, job["limits"]["processes"]) if early else None
+               for job, optimizer in zip(jobs, optimizers)]
 
     import matplotlib
 
@@ -71,7 +72,8 @@ def main(argv: list[str]) -> int:
                 os.dup2(log, 2)  # sys.stderr writes to descriptor 2: from now on, to this shard's log
                 os.close(log)
                 events = os.fdopen(events_fd, "w", buffering=1)
-                pool = WarmPool(job["isolation"], optimizers[k], zygote=zygotes[k])
+                pool = WarmPool(job["isolation"], optimizers[k], zygote=zygotes[k],
+                                processes=job["limits"]["processes"])
                 code = judge.grade_shard(job, events, pool)
                 events.close()
             except BaseException:  # noqa: BLE001 - whatever happened, it goes to the shard's log

@@ -106,6 +106,7 @@ class Submission:
         self.seed: int | None = None
         self._seeded = False
         self.dirty = False  # the runner was altered for one test (fake clock, substitutions)
+        self.held_kit_code = False  # the runner was sent textbook code: thrown away after this test
         self.deadline: float | None = None  # wall clock for the whole submission
         self.output = ""  # tail of what the student's code printed
 
@@ -148,7 +149,14 @@ class Submission:
         self._seeded = False
 
     def unpatch(self) -> None:
-        """Undo this test's substitutions and fake clock (cheaper than a fresh runner)."""
+        """After a test: a runner that held textbook code is thrown away (the module may have kept a reference
+        to it, to hand back later as its own); a fake clock is undone in place (cheaper than a fresh runner)."""
+        if self.held_kit_code:
+            self.held_kit_code = False
+            self.dirty = False
+            self.close()
+            self.names = list(self._loaded_names)
+            return
         if self.dirty and self.runner is not None and not self.runner.dead:
             try:
                 self.runner.request({"op": "unpatch"}, timeout=self.limits.call_seconds)
@@ -203,8 +211,10 @@ class Submission:
 
         Used for exercises that build on earlier ones (``train`` calls ``sgd``): the earlier
         functions are swapped for the textbook's published versions so that one bug costs
-        one exercise. Only public textbook code is ever sent, never the reference solution.
+        one exercise. Only public textbook code is ever sent, never the reference solution, and the runner
+        that received it is thrown away after the test (see ``unpatch``), so no later check runs beside it.
         """
+        self.held_kit_code = True  # set first: even a failed substitution may have left the code in the runner
         self._request({"op": "substitute", "sources": sources}, "substituting textbook helpers")
         self.names = sorted(set(self.names) | set(sources))
         self.dirty = True
@@ -271,6 +281,10 @@ class Submission:
                 raise SubmissionError(
                     f"{label} used more than {self.limits.memory_bytes / GiB:g} GiB of memory (the limit per "
                     "submission): look for a huge tensor, e.g. an (n, n) result of broadcasting (n,) against (n, 1)")
+            if hints.is_process_limit(error):
+                raise SubmissionError(
+                    f"{label} started more processes than a submission may start ({self.limits.processes}): "
+                    "the checks need no processes or threads of your own; remove the os.fork/multiprocessing")
             raise SubmissionError(hints.call_failure(label, error),
                                   not_implemented=error.get("type") == "NotImplementedError")
         return reply, bufs

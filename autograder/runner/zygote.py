@@ -6,6 +6,10 @@ paying that once here makes each runner cost one fork (~45 ms) instead of second
 No submission code ever runs in this process, and no multi-threaded op either:
 OMP_NUM_THREADS=1 is set by the judge before torch loads, because forking a process
 whose OpenMP pool has started can hang the children.
+
+With ``--namespaces`` (inside bubblewrap) every runner is PID 1 of PID and IPC namespaces of
+its own: ending the runner ends every process it started, at any depth and in any session,
+and takes its SysV objects with it; it cannot see or signal this process or any other runner.
 """
 
 from __future__ import annotations
@@ -159,6 +163,8 @@ def set_limits(limits: dict) -> None:
 
 def become_runner(channel: socket.socket, output: int, request: dict) -> None:
     """In the forked child: shed what the zygote had, confine, then serve the judge."""
+    from autograder.runner import privileges
+
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     os.setsid()
@@ -184,15 +190,49 @@ def become_runner(channel: socket.socket, output: int, request: dict) -> None:
     set_limits(request.get("limits", {}))
     from autograder.runner import seccomp, server
 
-    seccomp.deny_network()
+    privileges.join_new_session_keyring()
+    privileges.drop_capabilities()
+    if not seccomp.deny_network_and_keyrings() and request.get("strict"):
+        os._exit(70)  # under namespaces the filter is part of the promise: no runner without it
     server.serve(channel)
 
 
+def end_runners(runners: set[int]) -> int:
+    """Under namespaces: SIGKILL each runner, PID 1 of its namespaces, and wait until it is reaped.
+
+    The kernel reaps a PID namespace's init only after every other process in it is gone, so once this
+    returns nothing any of them started is left, and their IPC namespaces (SysV objects) are freed.
+    """
+    for pid in runners:
+        kill(pid)
+    deadline = time.monotonic() + 30
+    left = set(runners)
+    while left and time.monotonic() < deadline:
+        for pid in list(left):
+            try:
+                done, status = os.waitpid(pid, os.WNOHANG)
+            except ChildProcessError:  # reaped by the SIGCHLD handler already
+                left.discard(pid)
+                continue
+            if done:
+                statuses[pid] = status
+                left.discard(pid)
+        if left:
+            time.sleep(0.002)
+    if left:
+        os._exit(75)  # a runner that will not end: the judge starts a fresh sandbox
+    killed = len(runners)
+    runners.clear()
+    return killed
+
+
 def sweep(keep: set[int]) -> int:
-    """Kill every process that hangs off this zygote (orphans reparent to it) except `keep`."""
+    """Without namespaces: kill every process that hangs off this zygote (orphans reparent to it, the
+    subreaper) except `keep`, round after round until none is left, however deep the chain."""
     me = os.getpid()
     killed = 0
-    for _ in range(50):
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
         found = []
         for entry in os.listdir("/proc"):
             if not entry.isdigit():
@@ -251,8 +291,49 @@ def clean_tmp(base: str, kept: frozenset[str] = frozenset()) -> None:
                 pass
 
 
+def own_namespaces(control: socket.socket):
+    """Under bubblewrap: become PID 1 of PID and IPC namespaces this process owns (see privileges.Namespaces).
+
+    The process bubblewrap started stays behind only to wait, and ends as the zygote does.
+    """
+    from autograder.runner import privileges
+
+    pid = privileges.Namespaces.enter_own()
+    if pid:
+        control.close()
+        prctl(PR_SET_DUMPABLE, 0)
+        while True:
+            try:
+                _, status = os.waitpid(pid, 0)
+                os._exit(os.waitstatus_to_exitcode(status) & 0xFF)
+            except InterruptedError:
+                continue
+    # Should bubblewrap end, its PID namespace (and every one nested in it, ours too) ends with it.
+    prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    return privileges.Namespaces()
+
+
+def namespaces_as_root():
+    """Without bubblewrap, a zygote started as root needs no user namespace to give each runner PID and IPC
+    namespaces of its own (CAP_SYS_ADMIN in the host's): the same guarantees, where the host allows them."""
+    if os.geteuid() != 0:
+        return None
+    from autograder.runner import privileges
+
+    try:
+        namespaces = privileges.Namespaces()
+        pid = namespaces.fork()
+    except OSError:
+        return None
+    if pid == 0:
+        os._exit(0)
+    os.waitpid(pid, 0)
+    return namespaces
+
+
 def main() -> None:
     control = socket.socket(fileno=int(sys.argv[-1]))
+    namespaces = own_namespaces(control) if "--namespaces" in sys.argv else namespaces_as_root()
     gc.disable()  # the imports make few cycles and many objects: collecting while they run is ~0.1 s wasted
     warm_up(optimizer="--no-optimizer" not in sys.argv)
     # Everything alive now lives as long as the zygote: frozen, a runner's garbage collections never walk
@@ -270,6 +351,7 @@ def main() -> None:
     # Read before any runner exists: which mounts under the runners' /tmp are the sandbox's own.
     tmp = os.environ.get("TMPDIR") or tempfile.gettempdir()
     mounts = {tmp: mounted_under(tmp)}
+    runners: set[int] = set()  # spawned since the last sweep
     control.send(json.dumps({"ready": True, "pid": os.getpid(), "can_drop_uid": can_drop,
                              "uid": host_uid()}).encode())
     while True:
@@ -283,9 +365,10 @@ def main() -> None:
         op = request["op"]
         if op == "spawn":
             request["drop_uid"] = can_drop
+            request["strict"] = namespaces is not None
             channel = socket.socket(fileno=fds[0])
             read_end, write_end = os.pipe()
-            pid = os.fork()
+            pid = namespaces.fork() if namespaces is not None else os.fork()
             if pid == 0:
                 control.close()
                 os.close(read_end)
@@ -295,6 +378,7 @@ def main() -> None:
                     os._exit(0)
             channel.close()
             os.close(write_end)
+            runners.add(pid)
             socket.send_fds(control, [json.dumps({"pid": pid}).encode()], [read_end])
             os.close(read_end)
             continue
@@ -306,7 +390,11 @@ def main() -> None:
         elif op == "status":
             reply = status_of(int(request["pid"]))
         elif op == "sweep":
-            reply = {"killed": sweep(set(request.get("keep", [])))}
+            if namespaces is not None:
+                reply = {"killed": end_runners(runners)}
+            else:
+                runners.clear()
+                reply = {"killed": sweep(set(request.get("keep", [])))}
             for base in request.get("scratch", []):
                 if base not in mounts:
                     mounts[base] = mounted_under(base)
