@@ -1,16 +1,18 @@
 """How runners are isolated on this host: bubblewrap namespaces where allowed, else a fallback.
 
 - ``namespaces``: the zygote (and every runner it forks) lives in a bubblewrap sandbox: new
-  user, PID, network, IPC, UTS and mount namespaces; an unprivileged uid with no
-  capabilities; read-only Python runtime and the kit's runner code only; a private /tmp and
-  /dev/shm (emptied between submissions) and nothing else writable; ``--die-with-parent``.
-  The solutions, the grading suites, other submissions and the instructor's home are simply
-  not there.
+  user, PID, network, IPC, UTS and mount namespaces; an unprivileged uid; read-only Python
+  runtime and the kit's runner code only; a private /tmp and /dev/shm (emptied between
+  submissions) and nothing else writable; ``--die-with-parent``. The solutions, the grading
+  suites, other submissions and the instructor's home are simply not there. The zygote keeps
+  CAP_SYS_ADMIN in the sandbox's user namespace only to make each runner PID 1 of PID and IPC
+  namespaces of its own; the runner drops every capability before it loads a submission.
 - ``rlimits`` (fallback where user namespaces are forbidden, e.g. Docker or Ubuntu 24.04's
-  defaults): resource limits, a seccomp filter denying network sockets, a clean environment,
-  an unprivileged uid when started as root, and the zygote as subreaper of every process a
-  runner starts so that nothing survives a submission. Files readable by that uid stay
-  readable: run the grader on a machine that holds nothing else.
+  defaults): resource limits, a seccomp filter denying network sockets and keyrings, a clean
+  environment; started as root, PID and IPC namespaces per runner (no user namespace needed)
+  and an unprivileged uid where Python is readable by it; otherwise the zygote, subreaper of
+  every process a runner starts, kills them round after round until none is left. Files
+  readable by the runner's uid stay readable: run the grader on a machine that holds nothing else.
 """
 
 from __future__ import annotations

@@ -35,6 +35,7 @@ NOBODY = 65534
 MAX_STATUSES = 1024
 
 statuses: dict[int, int] = {}  # pid -> wait status of runners that ended
+inits: dict[int, None] = {}  # (ordered set) runners forked as PID 1 of their own namespaces (see namespace_init)
 
 
 def reap(signum=None, frame=None) -> None:
@@ -62,7 +63,10 @@ def status_of(pid: int) -> dict:
         return {}
     if os.WIFSIGNALED(status):
         return {"signal": os.WTERMSIG(status)}
-    return {"exit": os.WEXITSTATUS(status)}
+    code = os.WEXITSTATUS(status)
+    if pid in inits and code > 128:  # a namespace init reports its runner's death by signal N as 128 + N
+        return {"signal": code - 128}
+    return {"exit": code}
 
 
 def kill(pid: int) -> None:
@@ -161,12 +165,43 @@ def set_limits(limits: dict) -> None:
         resource.setrlimit(which, (value, value))
 
 
+def namespace_init(channel: socket.socket, output: int) -> None:
+    """In PID 1 of a runner's fresh namespaces: fork the runner proper, then only reap until it ends.
+
+    PID 1 must not be the runner: the kernel ignores signals sent to a namespace's init from inside it, so
+    student code that kills or stops itself would go on running. This init holds nothing (no channel, no
+    output pipe); when the runner ends it exits with the runner's status (a signal as 128 + its number),
+    and the kernel then kills whatever else is left in the namespace.
+    """
+    from autograder.runner import privileges
+
+    runner = os.fork()
+    if runner == 0:
+        return
+    channel.close()
+    os.close(output)
+    prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    privileges.drop_capabilities()
+    while True:
+        try:
+            pid, status = os.wait()
+        except ChildProcessError:
+            os._exit(0)
+        except InterruptedError:
+            continue
+        if pid == runner:
+            code = os.waitstatus_to_exitcode(status)
+            os._exit(128 - code if code < 0 else code)
+
+
 def become_runner(channel: socket.socket, output: int, request: dict) -> None:
     """In the forked child: shed what the zygote had, confine, then serve the judge."""
     from autograder.runner import privileges
 
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if request.get("init"):
+        namespace_init(channel, output)
     os.setsid()
     workdir = tempfile.mkdtemp(prefix="runner-", dir=request.get("tmp_base"))
     devnull = os.open(os.devnull, os.O_RDONLY)
@@ -365,7 +400,7 @@ def main() -> None:
         op = request["op"]
         if op == "spawn":
             request["drop_uid"] = can_drop
-            request["strict"] = namespaces is not None
+            request["strict"] = request["init"] = namespaces is not None
             channel = socket.socket(fileno=fds[0])
             read_end, write_end = os.pipe()
             pid = namespaces.fork() if namespaces is not None else os.fork()
@@ -379,6 +414,10 @@ def main() -> None:
             channel.close()
             os.close(write_end)
             runners.add(pid)
+            if namespaces is not None:
+                inits[pid] = None
+                while len(inits) > MAX_STATUSES:
+                    inits.pop(next(iter(inits)))
             socket.send_fds(control, [json.dumps({"pid": pid}).encode()], [read_end])
             os.close(read_end)
             continue
