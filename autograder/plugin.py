@@ -12,7 +12,9 @@ student, tears that student's runner down, then moves on. Suite tests get:
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import inspect
 import platform
 import time
 from collections.abc import Callable
@@ -90,9 +92,11 @@ class GradingPlugin:
             metafunc.parametrize("student", self.order, indirect=True, scope="session", ids=self.order)
 
     def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
-        # Group by student (stable within a student) so each runner is set up once.
+        # Group by student (stable within a student) so each runner is set up once; within a student, checks that
+        # substitute textbook code come last, so that few of them are followed by a check of what they sent
+        # (which needs a fresh runner: Submission.checking).
         position = {name: i for i, name in enumerate(self.order)}
-        items.sort(key=lambda item: position.get(_student_of(item), -1))
+        items.sort(key=lambda item: (position.get(_student_of(item), -1), _substitutes(item)))
         self.collected = list(items)
 
     # ------------------------------------------------------------ fixtures
@@ -135,6 +139,8 @@ class GradingPlugin:
     def sub(self, student: Submission, request: pytest.FixtureRequest):
         # Derived apart from the inputs' seed (``rng``): replaying the runner's generators predicts nothing.
         student.reseed(derive_seed(self.config.seed, request.node.originalname, "runner"))
+        mark = request.node.get_closest_marker("exercise")
+        student.checking(mark.args[0] if mark else "?", set(self.assignment.exercises))
         yield student
         student.unpatch()  # a fake clock or substitutions: undone before the next test
 
@@ -193,6 +199,19 @@ class GradingPlugin:
         result = self.results[student]
         result.seconds = time.perf_counter() - self.started[student]
         self.on_result(result)
+
+
+@functools.cache
+def _function_substitutes(function) -> bool:
+    try:
+        return "sub.substitute(" in inspect.getsource(function)
+    except (OSError, TypeError):
+        return False
+
+
+def _substitutes(item) -> bool:
+    function = getattr(item, "function", None)
+    return function is not None and _function_substitutes(function)
 
 
 def _student_of(item) -> str:

@@ -106,7 +106,7 @@ class Submission:
         self.seed: int | None = None
         self._seeded = False
         self.dirty = False  # the runner was altered for one test (fake clock, substitutions)
-        self.held_kit_code = False  # the runner was sent textbook code: thrown away after this test
+        self.held: set[str] = set()  # names of textbook code the current runner was sent (see substitute)
         self.deadline: float | None = None  # wall clock for the whole submission
         self.output = ""  # tail of what the student's code printed
 
@@ -121,6 +121,7 @@ class Submission:
             self._keep_output()
             self.generation += 1
             self.runner = self.pool.spawn(self.limits)
+            self.held.clear()
             self._seeded = False
             self.dirty = False
             try:
@@ -148,15 +149,19 @@ class Submission:
         self.seed = seed
         self._seeded = False
 
-    def unpatch(self) -> None:
-        """After a test: a runner that held textbook code is thrown away (the module may have kept a reference
-        to it, to hand back later as its own); a fake clock is undone in place (cheaper than a fresh runner)."""
-        if self.held_kit_code:
-            self.held_kit_code = False
-            self.dirty = False
+    def checking(self, exercise: str, known: set[str]) -> None:
+        """Before a check of ``exercise``: a runner that was ever sent the textbook version of it is thrown away.
+
+        The module may have kept a reference to textbook code, to hand it back later as its own; so an
+        exercise is never checked in a runner that held its textbook version, nor in one that held textbook
+        code under a name that is not an exercise (``known``), which might stand for anything.
+        """
+        if exercise in self.held or self.held - known:
             self.close()
             self.names = list(self._loaded_names)
-            return
+
+    def unpatch(self) -> None:
+        """Undo this test's substitutions and fake clock (cheaper than a fresh runner; see ``checking``)."""
         if self.dirty and self.runner is not None and not self.runner.dead:
             try:
                 self.runner.request({"op": "unpatch"}, timeout=self.limits.call_seconds)
@@ -170,6 +175,7 @@ class Submission:
             self.runner.kill()
         self._keep_output()
         self.runner = None
+        self.held.clear()
 
     def _keep_output(self) -> None:
         if self.runner is not None and self.runner.output is not None:
@@ -211,11 +217,13 @@ class Submission:
 
         Used for exercises that build on earlier ones (``train`` calls ``sgd``): the earlier
         functions are swapped for the textbook's published versions so that one bug costs
-        one exercise. Only public textbook code is ever sent, never the reference solution, and the runner
-        that received it is thrown away after the test (see ``unpatch``), so no later check runs beside it.
+        one exercise. Only public textbook code is ever sent, never the reference solution, and no check of
+        an exercise ever runs in a runner that received that exercise's textbook version (see ``checking``).
         """
-        self.held_kit_code = True  # set first: even a failed substitution may have left the code in the runner
+        self.ensure()
+        self.held |= set(sources)  # first: even a failed substitution may have left the code in the runner
         self._request({"op": "substitute", "sources": sources}, "substituting textbook helpers")
+        self.held |= set(sources)  # again: the request may have gone to a runner restarted on the way
         self.names = sorted(set(self.names) | set(sources))
         self.dirty = True
 
