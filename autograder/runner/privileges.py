@@ -64,17 +64,6 @@ def join_new_session_keyring() -> None:
         _libc.syscall(number, KEYCTL_JOIN_SESSION_KEYRING, None)
 
 
-def capabilities() -> dict[str, int]:
-    """This process's capability sets as /proc shows them: {"CapEff": ..., "CapBnd": ...}."""
-    sets = {}
-    with open("/proc/self/status") as f:
-        for line in f:
-            key, _, value = line.partition(":")
-            if key.startswith("Cap"):
-                sets[key] = int(value.strip(), 16)
-    return sets
-
-
 class Namespaces:
     """Fresh PID and IPC namespaces for each child the calling process forks.
 

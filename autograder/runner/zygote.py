@@ -7,9 +7,10 @@ No submission code ever runs in this process, and no multi-threaded op either:
 OMP_NUM_THREADS=1 is set by the judge before torch loads, because forking a process
 whose OpenMP pool has started can hang the children.
 
-With ``--namespaces`` (inside bubblewrap) every runner is PID 1 of PID and IPC namespaces of
-its own: ending the runner ends every process it started, at any depth and in any session,
-and takes its SysV objects with it; it cannot see or signal this process or any other runner.
+With ``--namespaces`` (inside bubblewrap), and when started as root without it, every runner
+lives in PID and IPC namespaces of its own, under a bare init (``namespace_init``): ending that
+init ends every process the submission started, at any depth and in any session, and takes its
+SysV objects with it; a runner cannot signal this process or any other runner.
 """
 
 from __future__ import annotations
