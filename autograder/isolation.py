@@ -5,7 +5,7 @@
   runtime and the kit's runner code only; a private /tmp and /dev/shm (emptied between
   submissions) and nothing else writable; ``--die-with-parent``. The solutions, the grading
   suites, other submissions and the instructor's home are simply not there. The zygote keeps
-  CAP_SYS_ADMIN in the sandbox's user namespace only to make each runner PID 1 of PID and IPC
+  CAP_SYS_ADMIN in the sandbox's user namespace only to put each runner in PID and IPC
   namespaces of its own; the runner drops every capability before it loads a submission.
 - ``rlimits`` (fallback where user namespaces are forbidden, e.g. Docker or Ubuntu 24.04's
   defaults): resource limits, a seccomp filter denying network sockets and keyrings, a clean

@@ -88,6 +88,16 @@ class PidsCgroup:
         if self.path is not None:
             (self.path / "cgroup.procs").write_text(str(os.getpid()))
 
+    def limit_hits(self) -> int | None:
+        """How many forks the limit has refused so far (``max`` in pids.events); None without this cgroup."""
+        if self.path is None:
+            return None
+        for line in _read(self.path / "pids.events").splitlines():
+            key, _, value = line.partition(" ")
+            if key == "max" and value.strip().isdigit():
+                return int(value)
+        return None
+
     def remove(self) -> None:
         if self.path is not None:
             for _ in range(50):

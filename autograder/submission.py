@@ -107,6 +107,7 @@ class Submission:
         self._seeded = False
         self.dirty = False  # the runner was altered for one test (fake clock, substitutions)
         self.held: set[str] = set()  # names of textbook code the current runner was sent (see substitute)
+        self._fork_denials: int | None = None  # forks the pids cgroup had refused when this runner started
         self.deadline: float | None = None  # wall clock for the whole submission
         self.output = ""  # tail of what the student's code printed
 
@@ -122,6 +123,7 @@ class Submission:
             self.generation += 1
             self.runner = self.pool.spawn(self.limits)
             self.held.clear()
+            self._fork_denials = self.pool.zygote.cgroup.limit_hits()
             self._seeded = False
             self.dirty = False
             try:
@@ -158,7 +160,6 @@ class Submission:
         """
         if exercise in self.held or self.held - known:
             self.close()
-            self.names = list(self._loaded_names)
 
     def unpatch(self) -> None:
         """Undo this test's substitutions and fake clock (cheaper than a fresh runner; see ``checking``)."""
@@ -175,7 +176,6 @@ class Submission:
             self.runner.kill()
         self._keep_output()
         self.runner = None
-        self.held.clear()
 
     def _keep_output(self) -> None:
         if self.runner is not None and self.runner.output is not None:
@@ -220,10 +220,9 @@ class Submission:
         one exercise. Only public textbook code is ever sent, never the reference solution, and no check of
         an exercise ever runs in a runner that received that exercise's textbook version (see ``checking``).
         """
-        self.ensure()
-        self.held |= set(sources)  # first: even a failed substitution may have left the code in the runner
+        self.ensure()  # the runner the code goes to, so that what it held is recorded against it
+        self.held |= set(sources)  # before the request: even a failed substitution may have left code behind
         self._request({"op": "substitute", "sources": sources}, "substituting textbook helpers")
-        self.held |= set(sources)  # again: the request may have gone to a runner restarted on the way
         self.names = sorted(set(self.names) | set(sources))
         self.dirty = True
 
@@ -290,12 +289,21 @@ class Submission:
                     f"{label} used more than {self.limits.memory_bytes / GiB:g} GiB of memory (the limit per "
                     "submission): look for a huge tensor, e.g. an (n, n) result of broadcasting (n,) against (n, 1)")
             if hints.is_process_limit(error):
-                raise SubmissionError(
-                    f"{label} started more processes than a submission may start ({self.limits.processes}): "
-                    "the checks need no processes or threads of your own; remove the os.fork/multiprocessing")
+                raise SubmissionError(self._process_limit_message(label)) from None
             raise SubmissionError(hints.call_failure(label, error),
                                   not_implemented=error.get("type") == "NotImplementedError")
         return reply, bufs
+
+    def _process_limit_message(self, label: str) -> str:
+        """EAGAIN names the process limit only where the pids cgroup counted a refused fork since this runner
+        started; the same error also comes from non-blocking I/O, so elsewhere the message says both."""
+        hits = self.pool.zygote.cgroup.limit_hits()
+        if hits is not None and self._fork_denials is not None and hits > self._fork_denials:
+            return (f"{label} started more processes than a submission may start ({self.limits.processes}): "
+                    "the checks need no processes of your own; remove the os.fork/multiprocessing")
+        return (f"{label} failed with 'Resource temporarily unavailable' (EAGAIN): either a fork beyond the "
+                f"limit of {self.limits.processes} processes per submission (the checks need no processes of your "
+                "own), or a read or write on a non-blocking file or socket with nothing ready")
 
     def _decode(self, header: dict, bufs: list) -> Any:
         value = wire.Decoder(bufs).decode(header.get("value"))

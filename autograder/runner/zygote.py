@@ -36,6 +36,8 @@ NOBODY = 65534
 MAX_STATUSES = 1024
 
 statuses: dict[int, int] = {}  # pid -> wait status of runners that ended
+# Runners not reaped yet: the only pids this zygote ever signals, since a reaped one may already name another process.
+live: set[int] = set()
 inits: dict[int, None] = {}  # (ordered set) runners forked as PID 1 of their own namespaces (see namespace_init)
 
 
@@ -47,6 +49,7 @@ def reap(signum=None, frame=None) -> None:
             return
         if pid == 0:
             return
+        live.discard(pid)
         statuses[pid] = status
         while len(statuses) > MAX_STATUSES:
             statuses.pop(next(iter(statuses)))
@@ -233,33 +236,23 @@ def become_runner(channel: socket.socket, output: int, request: dict) -> None:
     server.serve(channel)
 
 
-def end_runners(runners: set[int]) -> int:
-    """Under namespaces: SIGKILL each runner, PID 1 of its namespaces, and wait until it is reaped.
+def end_runners() -> int:
+    """Under namespaces: SIGKILL each runner's init and wait until it is reaped.
 
     The kernel reaps a PID namespace's init only after every other process in it is gone, so once this
     returns nothing any of them started is left, and their IPC namespaces (SysV objects) are freed.
     """
-    for pid in runners:
+    ended = len(live)
+    for pid in list(live):
         kill(pid)
     deadline = time.monotonic() + 30
-    left = set(runners)
-    while left and time.monotonic() < deadline:
-        for pid in list(left):
-            try:
-                done, status = os.waitpid(pid, os.WNOHANG)
-            except ChildProcessError:  # reaped by the SIGCHLD handler already
-                left.discard(pid)
-                continue
-            if done:
-                statuses[pid] = status
-                left.discard(pid)
-        if left:
+    while live and time.monotonic() < deadline:
+        reap()
+        if live:
             time.sleep(0.002)
-    if left:
+    if live:
         os._exit(75)  # a runner that will not end: the judge starts a fresh sandbox
-    killed = len(runners)
-    runners.clear()
-    return killed
+    return ended
 
 
 def sweep(keep: set[int]) -> int:
@@ -387,7 +380,6 @@ def main() -> None:
     # Read before any runner exists: which mounts under the runners' /tmp are the sandbox's own.
     tmp = os.environ.get("TMPDIR") or tempfile.gettempdir()
     mounts = {tmp: mounted_under(tmp)}
-    runners: set[int] = set()  # spawned since the last sweep
     control.send(json.dumps({"ready": True, "pid": os.getpid(), "can_drop_uid": can_drop,
                              "uid": host_uid()}).encode())
     while True:
@@ -414,7 +406,7 @@ def main() -> None:
                     os._exit(0)
             channel.close()
             os.close(write_end)
-            runners.add(pid)
+            live.add(pid)
             if namespaces is not None:
                 inits[pid] = None
                 while len(inits) > MAX_STATUSES:
@@ -425,15 +417,15 @@ def main() -> None:
         for fd in fds:
             os.close(fd)
         if op == "kill":
-            kill(int(request["pid"]))
+            if int(request["pid"]) in live:
+                kill(int(request["pid"]))
             reply = {"ok": True}
         elif op == "status":
             reply = status_of(int(request["pid"]))
         elif op == "sweep":
             if namespaces is not None:
-                reply = {"killed": end_runners(runners)}
+                reply = {"killed": end_runners()}
             else:
-                runners.clear()
                 reply = {"killed": sweep(set(request.get("keep", [])))}
             for base in request.get("scratch", []):
                 if base not in mounts:
