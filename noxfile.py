@@ -21,7 +21,7 @@ def install(session: nox.Session, *extra: str, extras: str = "") -> None:
 @nox.session
 def tests(session: nox.Session) -> None:
     """The kit's own test suite (nbgrader: the release tests run the real `nbgrader autograde`; Dask: scale-out)."""
-    install(session, "rich", "nbgrader", extras="scale")
+    install(session, "rich", "nbgrader", "hypothesis", "markdown-it-py", extras="scale")
     session.run("python", "-m", "pytest", "tests", "-q", "-p", "no:cacheprovider", *session.posargs,
                 env={"OMP_NUM_THREADS": "1"})
 

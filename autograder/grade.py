@@ -157,8 +157,7 @@ def _run_judges(assignment: Assignment, todo: list[Found], out: Path, workers: i
     selector = selectors.DefaultSelector()
     for k, shard in enumerate(shards):
         job = jobs_dir / f"shard-{k}.json"  # its judge logs to shard-k.log
-        students = [{"student": f.student, "source": f.source.decode("utf-8") if not f.error else "",
-                     "error": f.error, "sha256": f.sha256} for f in shard]
+        students = [f.record() for f in shard]
         job.write_text(json.dumps(job_file(assignment.name, out, students, seed, limits, level)))
         read_end, write_end = os.pipe()
         argv += [str(job), str(write_end)]

@@ -56,9 +56,9 @@ def pytest_args(suite: Path) -> list[str]:
 
 
 def student_spec(record: dict) -> StudentSpec:
-    """A student as a job (grade's shards, a Dask task) carries it: ``{student, source, error, sha256}``."""
+    """A student as a job (grade's shards, a Dask task) carries it: ``Found.record()``."""
     return StudentSpec(student=record["student"], source=record["source"].encode("utf-8"), error=record["error"],
-                       sha256=record["sha256"])
+                       sha256=record["sha256"], note=record.get("note", ""))
 
 
 def judge(assignment: Assignment, students: list[StudentSpec], config: RunConfig,

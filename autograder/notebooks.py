@@ -84,7 +84,10 @@ def read_notebook(data: bytes) -> dict:
         raise ValueError(f"not a Jupyter notebook: the file is not valid JSON ({e})") from None
     if not isinstance(nb, dict) or ("cells" not in nb and "worksheets" not in nb):
         raise ValueError("not a Jupyter notebook: the JSON has no cells")
-    if "worksheets" in nb or nb.get("nbformat", 4) < 4:
+    version = nb.get("nbformat", 4)
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise ValueError(f"not a Jupyter notebook: its nbformat is {type(version).__name__}, not a number")
+    if "worksheets" in nb or version < 4:
         raise ValueError("this notebook is in the old nbformat 3: open it in Jupyter and save it again")
     if not isinstance(nb["cells"], list) or not all(isinstance(c, dict) for c in nb["cells"]):
         raise ValueError("not a Jupyter notebook: its cells are not a list of cells")

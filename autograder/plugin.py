@@ -41,6 +41,8 @@ class StudentSpec:
     source: bytes = b""
     error: str = ""  # set when intake found no usable module: every check fails with it
     sha256: str = ""
+    note: str = ""  # why the id is not simply the upload's name
+
 
 
 @dataclass
@@ -123,7 +125,7 @@ class GradingPlugin:
         self.results[spec.student] = StudentResult(
             student=spec.student, assignment=self.assignment.name, exercises=self.assignment.exercises,
             seed=self.config.seed, isolation=pool.isolation, source_sha256=spec.sha256, error=spec.error,
-            environment=dict(self.environment))
+            note=spec.note, environment=dict(self.environment))
         sub = Submission(pool, spec.source, self.assignment.filename, self.assignment.name, self.config.limits)
         if spec.error:
             sub.load_error = SubmissionError(spec.error)

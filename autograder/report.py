@@ -671,6 +671,8 @@ def feedback_html(result: StudentResult, kit_version: str = "") -> str:
             for k, name in enumerate(groups))
         parts.append(f'<div class="chips">{chips}</div>')
     parts.append("</div>")
+    if r.note:
+        parts.append(f'<div class="banner"><b>Your id is {esc(r.student)}:</b> {esc(r.note)}</div>')
     if r.error:
         parts.append(f'<div class="banner"><b>Your submission could not be graded:</b> {esc(r.error)}</div>')
     elif whole:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import math
 import os
@@ -11,6 +9,9 @@ import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
+
+from autograder.markdown import code_span, fenced
+from autograder.safe_csv import csv_text
 
 PASSED, FAILED, NOT_IMPLEMENTED, ERROR = "passed", "failed", "not implemented", "error"
 
@@ -148,6 +149,7 @@ class StudentResult:
     isolation: str = ""
     source_sha256: str = ""
     output: str = ""  # the tail of what the student's code printed
+    note: str = ""  # why the id is not simply the upload's name (see student_ids)
     # What graded it, as the judge saw it: kit, torch and Python versions (empty in older results).
     environment: dict[str, str] = field(default_factory=dict)
 
@@ -211,6 +213,7 @@ class StudentResult:
                 "isolation": self.isolation,
                 "source_sha256": self.source_sha256,
                 "stdout": self.output,
+                "id_note": self.note,
                 "versions": dict(self.environment),
             },
         }
@@ -231,10 +234,13 @@ class StudentResult:
                    exercises=extra["exercises"], error=extra.get("error", ""), seconds=data.get("execution_time", 0),
                    seed=extra.get("seed", 0), isolation=extra.get("isolation", ""),
                    source_sha256=extra.get("source_sha256", ""), output=extra.get("stdout", ""),
+                   note=str(extra.get("id_note", "")),
                    environment=environment)
 
     def summary(self) -> str:
         text = f"{self.score:g} / {self.max_score:g} points"
+        if self.note:
+            text = f"Your id: {self.student} ({self.note})\n\n{text}"
         if self.error:
             text = f"{self.error}\n\n{text}"
         if self.output:
@@ -244,12 +250,16 @@ class StudentResult:
     # ------------------------------------------------------------ feedback
 
     def feedback_markdown(self) -> str:
+        # What a student controls (note, error, output, messages) is fenced; ids are safe by construction
+        # (student_ids), names of exercises and checks are the kit's.
         lines = [f"# {self.assignment}: feedback for {self.student}", "",
                  f"**Score: {self.score:g} / {self.max_score:g}**", ""]
+        if self.note:
+            lines += ["Your id:", "", *fenced(self.note), ""]
         if self.error:
-            lines += [f"> {self.error}", ""]
+            lines += ["Why nothing could be graded:", "", *fenced(self.error), ""]
         if self.output:
-            lines += ["What your code printed (the end of it):", "", "```", self.output[-2000:].rstrip(), "```", ""]
+            lines += ["What your code printed (the end of it):", "", *fenced(self.output[-2000:]), ""]
         for exercise, tests in self.by_exercise().items():
             earned = sum(o.earned for o in tests)
             total = sum(o.points for o in tests)
@@ -264,10 +274,11 @@ class StudentResult:
                 box = "x" if o.status == PASSED else " "
                 lines.append(f"- [{box}] {o.name.split(': ', 1)[-1]} ({o.earned:g}/{o.points:g})")
                 if o.status != PASSED and o.message and o.message != self.error:
-                    lines.append(f"  - {o.message}")
+                    lines += ["", *fenced(o.message, indent="  "), ""]
             for curve in exercise_curves(tests):
-                lines.append(f"- Your {curve.ylabel} curve for `{curve.name}`: {curve_summary(curve)}; "
-                             "the HTML feedback plots both")
+                # A results file may be edited by hand: its curve names are not trusted either.
+                lines.append(f"- Your {code_span(curve.ylabel)} curve for {code_span(curve.name)}: "
+                             f"{curve_summary(curve)}; the HTML feedback plots both")
             lines.append("")
         return "\n".join(lines).rstrip() + "\n"
 
@@ -301,13 +312,11 @@ def read_results(out: Path) -> list[StudentResult]:
 
 
 def grades_csv(results: list[StudentResult], exercises: list[str]) -> str:
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(["student", "score", "max_score", *exercises])
+    rows = [["student", "score", "max_score", *exercises]]
     for r in sorted(results, key=lambda r: r.student):
         points = r.exercise_points()
-        writer.writerow([r.student, f"{r.score:g}", f"{r.max_score:g}", *(f"{points.get(e, 0):g}" for e in exercises)])
-    return buf.getvalue()
+        rows.append([r.student, f"{r.score:g}", f"{r.max_score:g}", *(f"{points.get(e, 0):g}" for e in exercises)])
+    return csv_text(rows)
 
 
 def as_dict(result: StudentResult) -> dict:

@@ -184,9 +184,7 @@ def _run_tasks(client: Client, assignment: Assignment, todo: list[Found], out: P
     batch = uuid.uuid4().hex[:8]
     futures = {}
     for found in todo:
-        # Intake checked the source is UTF-8 (a notebook was converted to it), as for a local judge's job file.
-        spec = {"student": found.student, "source": "" if found.error else found.source.decode("utf-8"),
-                "error": found.error, "sha256": found.sha256}
+        spec = found.record()
         # retries: a judge that died (it is restarted) gets one more go, elsewhere if Dask likes
         future = client.submit(grade_task, assignment.name, spec, seed, asdict(limits), isolation, fingerprint,
                                key=f"grade-{assignment.name}-{found.student}-{batch}", pure=False, retries=1)

@@ -102,7 +102,6 @@ def test_accepted_layouts(found, student):
     ("latin1", "not UTF-8"),
     ("binary", "not a Python source file"),
     ("two_modules", "more than one linear_regression.py"),
-    ("dup", "several submissions map to the student id 'dup'"),
     ("broken_notebook", "not a readable Jupyter notebook"),
 ])
 def test_rejected_with_a_clear_message(found, student, words):
@@ -115,8 +114,15 @@ def test_unreadable_file(found):
     assert "could not be read" in found["unreadable"].error
 
 
-def test_fifo_is_not_read(found):
-    assert "fifo" not in found  # not a regular file: never opened (a read would block)
+def test_fifo_is_a_row_and_never_read(found):
+    assert "not a regular file" in found["fifo"].error  # opened without blocking, never read
+
+
+def test_two_uploads_of_one_name_are_two_rows_each_told_why(found):
+    dups = [f for f in found.values() if f.origin in ("dup.py", "dup.zip")]
+    assert len(dups) == 2 and len({f.student for f in dups}) == 2
+    assert all(f.student.startswith("dup-") and "dup.py, dup.zip" in f.note for f in dups)
+    assert all(f.error == "" for f in dups)
 
 
 def test_rejected_submissions_get_zero_with_the_message_and_the_batch_continues(folder, tmp_path):
@@ -124,7 +130,7 @@ def test_rejected_submissions_get_zero_with_the_message_and_the_batch_continues(
     results = {r.student: r for r in batch.results}
     assert results["zipped_folder"].score == results["zipped_folder"].max_score
     assert results["notebook"].score == results["notebook"].max_score
-    for student in ("traversal", "zip_bomb", "empty", "two_modules", "dup", "binary"):
+    for student in ("traversal", "zip_bomb", "empty", "two_modules", "binary"):
         r = results[student]
         assert r.score == 0 and r.max_score > 0
         assert r.error and r.error in (tmp_path / "out" / "feedback" / f"{student}.md").read_text()

@@ -298,7 +298,7 @@ def test_feedback_plots_the_loss_curve_of_a_convergence_check(graded):
     curve = tests[0]["extra_data"]["curves"][0]
     assert curve["student_length"] == curve["reference_length"] == 4 and len(curve["student"]) == 4
     assert all(isinstance(v, float) and v > 0 for v in curve["student"] + curve["reference"])
-    assert "loss curve for `train(" in (graded / "feedback" / "john_von_neumann.md").read_text(encoding="utf-8")
+    assert "`loss` curve for `train(" in (graded / "feedback" / "john_von_neumann.md").read_text(encoding="utf-8")
 
     text = (graded / "feedback" / "john_von_neumann.html").read_text(encoding="utf-8")
     train = text[text.index("<code>train</code>"):]
