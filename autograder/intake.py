@@ -31,7 +31,7 @@ MAX_ZIP_BYTES = 50 * 1024 * 1024  # what a zip's listing may claim in all
 MAX_ZIP_RATIO = 200
 UPLOAD_SUFFIXES = (".py", ".ipynb", ".zip")
 
-__all__ = ["Found", "Rejected", "check_source", "find_submissions", "read_submission", "student_id"]
+__all__ = ["Found", "Rejected", "check_source", "find_submissions", "read_guarded", "read_submission", "student_id"]
 
 
 @dataclass
@@ -212,28 +212,35 @@ def _unexpected(e: BaseException) -> str:
             "If it opens on your computer, tell your instructor")
 
 
+def read_guarded(entry: Path, assignment: str) -> tuple[bytes, str]:
+    """``(source, "")``, or ``(b"", why)`` for the student: the guard around one upload, whatever happens."""
+    if not entry.exists() and not entry.is_symlink():
+        return b"", f"{entry} does not exist"
+    try:
+        return read_submission(entry, assignment), ""
+    except Rejected as e:
+        return b"", str(e)
+    except Exception as e:  # noqa: BLE001 - whatever one upload does, the batch goes on
+        return b"", _unexpected(e)
+
+
 def find_submissions(folder: Path, assignment: str) -> list[Found]:
     """One ``Found`` per upload in ``folder``, never an exception for any one upload."""
     entries = sorted((e for e in folder.iterdir() if _is_upload(e)), key=lambda e: e.name)
     ids = assign_ids({e.name: _id_source(e) for e in entries})
     found = []
     for entry in entries:
+        source, error = read_guarded(entry, assignment)
         sid = ids[entry.name]
-        try:
-            found.append(Found(sid.id, read_submission(entry, assignment), origin=entry.name, note=sid.note))
-        except Rejected as e:
-            found.append(Found(sid.id, error=str(e), origin=entry.name, note=sid.note))
-        except Exception as e:  # noqa: BLE001 - the guard of one upload: whatever it is, the batch goes on
-            found.append(Found(sid.id, error=_unexpected(e), origin=entry.name, note=sid.note))
+        found.append(Found(sid.id, source, _text(error), origin=_text(entry.name), note=_text(sid.note)))
     return found
 
 
+def _text(message: str) -> str:
+    """A message that can be written as UTF-8: a file name that is not UTF-8 shows its bad bytes as ``?``."""
+    return message.encode("utf-8", "replace").decode("utf-8")
+
+
 def check_source(path: Path) -> str:
-    """Why this file cannot be graded, or '' when it can (used by the self-check)."""
-    try:
-        read_submission(path, path.stem)
-    except Rejected as e:
-        return str(e)
-    except Exception as e:  # noqa: BLE001 - the same guard as grading's
-        return _unexpected(e)
-    return ""
+    """Why this file cannot be graded, or '' when it can (used by the handout's self-check)."""
+    return read_guarded(path, path.stem)[1]

@@ -7,7 +7,7 @@ import secrets
 from pathlib import Path
 
 from autograder.assignments import Assignment
-from autograder.intake import Rejected, read_submission
+from autograder.intake import read_guarded
 from autograder.isolation import choose
 from autograder.judge import judge
 from autograder.plugin import RunConfig, StudentSpec
@@ -16,12 +16,7 @@ from autograder.results import NOT_IMPLEMENTED, PASSED, StudentResult
 
 def self_check(assignment: Assignment, path: Path, *, seed: int | None = None, timeout: float | None = None,
                hidden: bool = False) -> StudentResult:
-    try:
-        source, error = read_submission(path, assignment.name), ""
-    except Rejected as e:
-        source, error = b"", str(e)
-    except FileNotFoundError:
-        source, error = b"", f"{path} does not exist"
+    source, error = read_guarded(path, assignment.name)
     spec = StudentSpec(student=path.stem, source=source, error=error,
                        sha256=hashlib.sha256(source).hexdigest() if source else "")
     config = RunConfig(seed=secrets.randbits(32) if seed is None else seed, hidden=hidden, isolation=choose("auto"))

@@ -6,6 +6,7 @@ Derandomised, with a fixed number of examples: the same inputs on every run, wel
 from __future__ import annotations
 
 import json
+import os
 import struct
 import tracemalloc
 import zipfile
@@ -182,3 +183,19 @@ def test_file_names(tmp_path_factory, names):
             target.write_bytes(REFERENCE)
     found = _intake(folder)
     assert all(f.error == "" for f in found if f.origin.endswith((".py", ".zip")) or (folder / f.origin).is_dir())
+
+
+@SETTINGS
+@given(st.lists(st.binary(min_size=1, max_size=40).filter(lambda b: b"/" not in b and b"\0" not in b
+                                                          and b not in (b".", b"..")), min_size=1, max_size=6))
+def test_file_names_that_are_not_utf8(tmp_path_factory, names):
+    folder = _folder(tmp_path_factory)
+    for name in names:
+        path = os.path.join(os.fsencode(folder), name + b".py")
+        if not os.path.exists(path):
+            with open(path, "wb") as f:
+                f.write(REFERENCE)
+    found = _intake(folder)
+    for f in found:
+        f.origin.encode("utf-8")  # every message and name can be written to results and feedback
+        f.note.encode("utf-8")

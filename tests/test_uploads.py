@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import tracemalloc
 import zipfile
 from html.parser import HTMLParser
@@ -165,6 +166,7 @@ def _bad_class(root: Path) -> Path:
     (subs / "...py").write_bytes(REFERENCE)
     (subs / "@admin.py").write_bytes(STUB)
     (subs / "józef.py").write_bytes(REFERENCE)
+    (subs / os.fsdecode(b"caf\xe9-latin1.py")).write_bytes(REFERENCE)  # a name that is not UTF-8
     (subs / "李雷.zip").write_bytes(make_zip({NAME: REFERENCE}))
     (subs / "forger.py").write_bytes(STUB + f"\nprint({FORGED!r})\n".encode())
     (subs / "notes.txt").write_text("not an upload")
@@ -205,7 +207,7 @@ def test_a_class_of_bad_uploads_grades_with_the_honest_classmate_exact(bad_class
     found = {f.origin: f.student for f in find_submissions(bad_class, ASSIGNMENT.name)}
     honest = results[found["honest.py"]]
     assert honest.score == honest.max_score > 0
-    for origin in ("o'brien.py", "...py", "józef.py", "李雷.zip", "p" * 120 + "_one.py"):
+    for origin in ("o'brien.py", "...py", "józef.py", "李雷.zip", "p" * 120 + "_one.py", "caf?-latin1.py"):
         assert results[found[origin]].score == honest.max_score, origin  # each is the reference, under its own id
     for origin in ("o_brien.py", "@admin.py", "p" * 120 + "_two.py", "forger.py", "bzip2_bomb.zip", "notes.txt"):
         assert results[found[origin]].score == 0, origin
