@@ -49,6 +49,12 @@ def _variants(kind: str):
     return params
 
 
+@pytest.mark.parametrize(("name", "variant"), [p for p in _variants("mistake") if p.values[1].trivial])
+def test_a_trivial_result_earns_nothing_on_its_exercise(graded_class, name, variant):
+    result = graded_class(name)[variant.name]
+    assert result.exercise_points()[variant.exercise] == 0, _failures(result)
+
+
 @pytest.mark.parametrize(("name", "variant"), _variants("mistake"))
 def test_mistake_loses_points_on_its_own_exercise_only(graded_class, name, variant):
     result = graded_class(name)[variant.name]

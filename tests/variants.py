@@ -19,6 +19,8 @@ class Variant:
     exercise: str | None = None  # the exercise the mistake breaks; None for an alternative
     # Words the feedback for that exercise must contain (the hint naming the cause).
     hint: tuple[str, ...] = field(default=())
+    # The exercise's result is trivial (nothing, a constant, an arbitrary change): it must earn none of its points.
+    trivial: bool = False
 
     def source(self, reference: str) -> str:
         text = reference
@@ -30,8 +32,9 @@ class Variant:
         return text
 
 
-def mistake(name: str, exercise: str, *edits: tuple[str, str], hint: tuple[str, ...] = ()) -> Variant:
-    return Variant(name, tuple(edits), exercise, hint)
+def mistake(name: str, exercise: str, *edits: tuple[str, str], hint: tuple[str, ...] = (),
+            trivial: bool = False) -> Variant:
+    return Variant(name, tuple(edits), exercise, hint, trivial)
 
 
 def alternative(name: str, *edits: tuple[str, str]) -> Variant:

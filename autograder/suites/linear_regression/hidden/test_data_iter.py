@@ -17,6 +17,9 @@ def _data():
 def _batches(sub, features, labels, batch=BATCH):
     batches = expect_sequence(list(_iterate(sub.call("data_iter", batch, features, labels))),
                               f"data_iter({batch}, features, labels)")
+    # Nothing yielded would pass every per-batch check below: no points for nothing.
+    expect(len(batches) > 0, f"data_iter({batch}, features, labels) yielded no minibatch for {len(features)} "
+           "examples: yield (features[batch_indices], labels[batch_indices]) for each slice of the shuffled indices")
     out = []
     for k, item in enumerate(batches):
         pair = expect_sequence(item, f"minibatch {k}", length=2, hint="yield X_batch, y_batch")

@@ -7,6 +7,10 @@ from autograder.plugin import exercise
 
 IN_PLACE = ("sgd replaced the tensor instead of updating it in place: use `param -= lr * param.grad / batch_size` "
             "inside `with torch.no_grad():` (`param = param - ...` only rebinds the loop variable)")
+# An unchanged parameter has several causes, and this check cannot tell which: it lists them.
+UNCHANGED = ("update each tensor in place, `param -= lr * param.grad / batch_size` inside `with torch.no_grad():`; "
+             "rebinding the loop variable (`param = param - ...`), zeroing the gradient before the update, or an "
+             "integer division `//` would each leave it unchanged")
 
 
 def _away_from_zero(shape: tuple[int, ...], rng: torch.Generator) -> torch.Tensor:
@@ -33,6 +37,16 @@ def _step(sub, rng, lr=0.1, batch_size=4):
     return run, (w, b), after, expected, lr, batch_size
 
 
+def _require_the_step(sent, after, expected) -> None:
+    """A facet (in place, cleared, leaf) earns its point only where the update it qualifies is right."""
+    for name, s, a, e in zip(("w", "b"), sent, after, expected):
+        a = expect_tensor(a, f"{name} after sgd", shape=tuple(s.shape))
+        expect(not torch.equal(a.detach(), s.detach()), f"{name} did not change: {UNCHANGED}")
+        expect(torch.allclose(a.detach().double(), e.double(), rtol=1e-5, atol=1e-6),
+               f"{name} after sgd is not {name} - lr * {name}.grad / batch_size, so this property of the update "
+               "cannot count yet: fix the step first (param -= lr * param.grad / batch_size)")
+
+
 @exercise("sgd", points=1)
 def test_updates_the_same_tensors_in_place(sub, rng):
     """updates the given tensors themselves, in place"""
@@ -40,7 +54,7 @@ def test_updates_the_same_tensors_in_place(sub, rng):
     for name, s, a in zip(("w", "b"), sent, after):
         a = expect_tensor(a, f"{name} after sgd")
         expect(run.is_same_object(a, s), f"params[{'wb'.index(name)}] is a different tensor after sgd: {IN_PLACE}")
-        expect(not torch.equal(a.detach(), s.detach()), f"{name} did not change: {IN_PLACE}")
+    _require_the_step(sent, after, expected)
 
 
 @exercise("sgd", points=1)
@@ -50,7 +64,7 @@ def test_step_size(sub, rng):
     for name, s, a, e in zip(("w", "b"), sent, after, expected):
         a = expect_tensor(a, f"{name} after sgd", shape=tuple(s.shape))
         if torch.equal(a.detach(), s.detach()):
-            expect(False, f"{name} did not change: {IN_PLACE}")
+            expect(False, f"{name} did not change: {UNCHANGED}")
         delta = (a.detach() - s.detach()).double()
         step = (-lr * s.grad / batch_size).double()
         hint = "param -= lr * param.grad / batch_size"
@@ -67,7 +81,8 @@ def test_step_size(sub, rng):
 @exercise("sgd", points=1)
 def test_clears_the_gradients(sub, rng):
     """clears each gradient (zeroed or set to None) after the update"""
-    _, _, after, *_ = _step(sub, rng)
+    _, sent, after, expected, *_ = _step(sub, rng)
+    _require_the_step(sent, after, expected)
     for name, a in zip(("w", "b"), after):
         a = expect_tensor(a, f"{name} after sgd")
         expect(a.grad is None or not bool(a.grad.any()),
@@ -78,10 +93,10 @@ def test_clears_the_gradients(sub, rng):
 @exercise("sgd", points=1)
 def test_update_is_not_recorded_by_autograd(sub, rng):
     """leaves the parameters as leaf tensors that still require grad"""
-    _, sent, after, *_ = _step(sub, rng)
-    for name, s, a in zip(("w", "b"), sent, after):
+    _, sent, after, expected, *_ = _step(sub, rng)
+    _require_the_step(sent, after, expected)
+    for name, a in zip(("w", "b"), after):
         a = expect_tensor(a, f"{name} after sgd")
-        expect(not torch.equal(a.detach(), s.detach()), f"{name} did not change: {IN_PLACE}")
         expect(a.requires_grad, f"{name} no longer requires grad after sgd: update the values, do not detach "
                "or re-create the parameter")
         expect(a.grad_fn_name is None, f"{name} became the result of an operation ({a.grad_fn_name}) instead of a "
