@@ -28,6 +28,8 @@ def test_reference_gets_full_marks_under_every_seed(graded_class, name):
     for k in range(SEEDS):
         result = graded[f"reference_{k:02d}"]
         assert result.score == result.max_score > 0, f"seed {result.seed}, reference_{k:02d}:\n{_failures(result)}"
+        # The reference prints nothing: anything shown as its output came from the kit (a textbook warning).
+        assert result.output == "", f"reference_{k:02d} was shown output it did not print:\n{result.output}"
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -38,6 +40,10 @@ def test_untouched_stub_gets_zero_with_not_implemented(graded_class, name):
         assert o.status == NOT_IMPLEMENTED, f"{o.name}: {o.status}: {o.message}"
         assert o.message.endswith("not implemented yet")
     assert "Traceback" not in result.feedback_markdown()
+
+
+# Names of the kit's own classes and modules: a student never wrote them, so no message may show them.
+KIT_INTERNALS = ("RemoteObject", "Iterated", "FigureInfo", "CheckFailed", "SubmissionError", "autograder.")
 
 
 def _variants(kind: str):
@@ -66,6 +72,8 @@ def test_mistake_loses_points_on_its_own_exercise_only(graded_class, name, varia
     assert not others, f"{variant.name} also lost points on {others}:\n{_failures(result)}"
     messages = " ".join(o.message for o in result.outcomes if o.status != PASSED)
     assert "Traceback" not in messages and "grader could not check" not in messages, messages
+    leaked = [name for name in KIT_INTERNALS if name in messages]
+    assert not leaked, f"the feedback for {variant.name} names the kit's own {leaked}:\n{messages}"
     for word in variant.hint:
         assert word in messages, f"the feedback for {variant.name} should mention {word!r}:\n{messages}"
 

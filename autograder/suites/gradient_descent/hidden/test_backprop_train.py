@@ -4,7 +4,7 @@ import math
 
 import numpy as np
 
-from autograder.checks import expect, expect_close, expect_float, expect_sequence, record_curve
+from autograder.checks import expect, expect_close, expect_float, expect_sequence, kind, record_curve
 from autograder.plugin import exercise
 from autograder.suites.gradient_descent import XS, YS, close, expect_floats, randint, random_data, uniform
 from autograder.suites.gradient_descent.textbook import FOR_TRAINING
@@ -61,7 +61,7 @@ def test_lecture_defaults_return_floats(sub, ref):
     expected, expected_losses = ref.backprop_train(XS, YS)
     label, w, losses = _run(sub, XS, YS)
     record_curve(f"{label} on the lecture's data", losses, expected_losses)
-    expect(isinstance(w, float), f"{label} returned w as {type(w).__name__}: return a Python float, w.item()")
+    expect(isinstance(w, float), f"{label} returned w as {kind(w)}: return a Python float, w.item()")
     expect(isinstance(losses, list | tuple) and all(isinstance(v, float) for v in losses),
            f"{label} should return the losses as a list of Python floats: append l.item(), not the tensor l")
     w, losses = _read(label, w, losses, ZERO)

@@ -2,7 +2,7 @@
 
 import torch
 
-from autograder.checks import expect, expect_sequence, expect_tensor
+from autograder.checks import expect, expect_sequence, expect_tensor, kind
 from autograder.plugin import exercise
 
 N, BATCH = 103, 10
@@ -34,7 +34,7 @@ def _batches(sub, features, labels, batch=BATCH):
 
 def _iterate(value):
     expect(isinstance(value, list | tuple), f"data_iter should return an iterable of minibatches (use yield), "
-           f"but it returned {type(value).__name__}")
+           f"but it returned {kind(value)}")
     return value
 
 
