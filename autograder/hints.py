@@ -6,8 +6,15 @@ the student's own file. Nothing here trusts those strings beyond displaying them
 
 from __future__ import annotations
 
-# (substring of the error message, what the student should do)
-KNOWN_CAUSES: list[tuple[str, str]] = [
+import importlib
+from collections.abc import Sequence
+
+Cause = tuple[str, str]  # (substring of the error message, what the student should do)
+
+# Torch and Python errors whose cause is the same in every exercise. An exercise's own causes
+# (``ERROR_HINTS`` in its suite's package) are looked up first: "X is (n, d), w is (d, 1)" is
+# right for linreg and wrong for a Net.
+KNOWN_CAUSES: list[Cause] = [
     ("a leaf Variable that requires grad is being used in an in-place operation",
      "update parameters inside `with torch.no_grad():` so the update is not recorded by autograd"),
     ("does not require grad and does not have a grad_fn",
@@ -15,23 +22,20 @@ KNOWN_CAUSES: list[tuple[str, str]] = [
      "on values you need gradients of"),
     ("Trying to backward through the graph a second time",
      "compute the loss afresh in every iteration before calling backward()"),
+    ("Can't call numpy() on Tensor that requires grad",
+     "call .detach() before .numpy() (or compute the value inside `with torch.no_grad():`)"),
+    ("cannot assign module before Module.__init__() call",
+     "call super().__init__() first in __init__, before assigning any layer to self"),
+    ("only one element tensors can be converted to Python scalars",
+     "float() or .item() was applied to a tensor of several values: reduce it first (.sum() or .mean())"),
     ("mat1 and mat2 shapes cannot be multiplied",
-     "check the shapes: X is (n, d), w is (d, 1), so X @ w is (n, 1)"),
+     "the two operands of a matrix product have shapes that do not fit: print their .shape"),
     ("must match the size of tensor",
      "two tensors of incompatible shapes were combined: print their .shape and reshape one to match"),
-    ("object has no attribute 'zero_'",
-     "param.grad is None here: after `param = param - ...` the name points to a new tensor without a gradient; "
-     "update the parameter in place with `param -= ...`"),
-    ("unsupported operand type(s) for *: 'float' and 'NoneType'",
-     "param.grad is None: create the parameters with requires_grad=True, and call backward() before the update"),
-    ("unsupported operand type(s) for /: 'NoneType'",
-     "param.grad is None: backward() must run before the update"),
     ("'NoneType' object has no attribute",
      "something you expected to be a tensor is None (a missing `return`, or a gradient that was never computed)"),
-    ("referenced before assignment",
-     "a variable is used before it is given a value: in forward(), start from the `input` argument"),
-    ("cannot access local variable",
-     "a variable is used before it is given a value: in forward(), start from the `input` argument"),
+    ("referenced before assignment", "a variable is used before it is given a value"),
+    ("cannot access local variable", "a variable is used before it is given a value"),
     ("expected scalar type", "tensors of different dtypes were mixed: keep everything float32"),
     ("found dtype", "tensors of different dtypes were mixed: keep everything float32"),
     ("can't allocate memory", "your code used more memory than the limit: look for a huge tensor, "
@@ -63,11 +67,22 @@ def is_out_of_memory(error: dict) -> bool:
     return error.get("type") == "MemoryError" or "can't allocate memory" in message or "DefaultCPUAllocator" in message
 
 
-def likely_cause(error_type: str, message: str) -> str:
-    for needle, cause in KNOWN_CAUSES:
+def likely_cause(error_type: str, message: str, own: Sequence[Cause] = ()) -> str:
+    """The cause of an error: the exercise's own causes first, then those that hold everywhere."""
+    for needle, cause in (*own, *KNOWN_CAUSES):
         if needle in message:
             return cause
     return TYPE_CAUSES.get(error_type, "")
+
+
+def exercise_causes(assignment: str) -> dict[str, list[Cause]]:
+    """``ERROR_HINTS`` of the assignment's suite package: ``{exercise: [(substring, cause), ...]}``."""
+    try:
+        module = importlib.import_module(f"autograder.suites.{assignment}")
+    except ImportError:
+        return {}
+    found = getattr(module, "ERROR_HINTS", {})
+    return found if isinstance(found, dict) else {}
 
 
 def _where(error: dict) -> str:
@@ -86,13 +101,13 @@ def _text(error: dict) -> tuple[str, str]:
     return str(error.get("type", "Error"))[:100], str(error.get("message", ""))[:1000]
 
 
-def call_failure(label: str, error: dict) -> str:
+def call_failure(label: str, error: dict, own: Sequence[Cause] = ()) -> str:
     etype, message = _text(error)
     if etype == "NotImplementedError":
         return f"{label}: not implemented yet"
     if etype == "LookupError" and message.startswith("missing:"):
         return f"`{label}` is missing from your module"
-    cause = likely_cause(etype, message)
+    cause = likely_cause(etype, message, own)
     text = f"{label} raised {etype}: {message}{_where(error)}"
     return f"{text}. Likely cause: {cause}" if cause else text
 

@@ -107,6 +107,8 @@ class Submission:
         self._seeded = False
         self.dirty = False  # the runner was altered for one test (fake clock, substitutions)
         self.held: set[str] = set()  # names of textbook code the current runner was sent (see substitute)
+        self.exercise = ""  # the exercise being checked: its own error causes come first
+        self.causes = hints.exercise_causes(module)
         self._fork_denials: int | None = None  # forks the pids cgroup had refused when this runner started
         self.deadline: float | None = None  # wall clock for the whole submission
         self.output = ""  # tail of what the student's code printed
@@ -158,6 +160,7 @@ class Submission:
         exercise is never checked in a runner that held its textbook version, nor in one that held textbook
         code under a name that is not an exercise (``known``), which might stand for anything.
         """
+        self.exercise = exercise
         if exercise in self.held or self.held - known:
             self.close()
 
@@ -290,7 +293,7 @@ class Submission:
                     "submission): look for a huge tensor, e.g. an (n, n) result of broadcasting (n,) against (n, 1)")
             if hints.is_process_limit(error):
                 raise SubmissionError(self._process_limit_message(label)) from None
-            raise SubmissionError(hints.call_failure(label, error),
+            raise SubmissionError(hints.call_failure(label, error, self.causes.get(self.exercise, ())),
                                   not_implemented=error.get("type") == "NotImplementedError")
         return reply, bufs
 
