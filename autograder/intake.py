@@ -121,16 +121,21 @@ def _pick(paths: list[PurePosixPath], assignment: str, where: str) -> PurePosixP
 
 def _listing(folder: Path) -> list[PurePosixPath]:
     """The Python files in a folder and its subfolders (the depth ``_pick`` looks at), links left out."""
-    paths, seen = [], 0
-    for where in [folder, *(p for p in sorted(folder.iterdir()) if p.is_dir() and not p.is_symlink())]:
+    paths: list[PurePosixPath] = []
+    seen = 0
+    subfolders = [folder]
+    while subfolders:  # the folder itself, then the subfolders found in it (never deeper)
+        where = subfolders.pop(0)
         for entry in os.scandir(where):
-            seen += 1
+            seen += 1  # counted before anything is kept: a million entries cost one pass, not a list
             if seen > MAX_FILES:
                 raise Rejected(f"your submission holds more than {MAX_FILES} files: submit only the module")
             # A link could point anywhere on the grader's machine.
-            if entry.is_file(follow_symlinks=False) and entry.name.endswith((".py", ".ipynb")):
+            if where == folder and entry.is_dir(follow_symlinks=False):
+                subfolders.append(Path(entry.path))
+            elif entry.is_file(follow_symlinks=False) and entry.name.endswith((".py", ".ipynb")):
                 paths.append(PurePosixPath(Path(entry.path).relative_to(folder).as_posix()))
-    return paths
+    return sorted(paths)
 
 
 def from_folder(folder: Path, assignment: str) -> bytes:
