@@ -58,7 +58,12 @@ def submissions(tmp_path_factory) -> Path:
     for k in range(2):
         (subs / f"ref{k}").mkdir()
         (subs / f"ref{k}" / ASSIGNMENT.filename).write_text(reference)
-    for variant in (mistakes[0], mistakes[5], mistakes[8], mistakes[12], alternatives[2]):
+    # By name: the catalogue grows, and an index would silently pick other mistakes.
+    chosen = {"sgd_forgets_zero_grad", "squared_loss_broadcasts_to_n_by_n", "data_iter_drops_last_batch",
+              "synthetic_data_noise_std_0_1", "data_iter_randperm"}
+    variants = [v for v in mistakes + alternatives if v.name in chosen]
+    assert len(variants) == len(chosen)
+    for variant in variants:
         (subs / f"{variant.name}.py").write_text(variant.source(reference))
     shutil.copy(ASSIGNMENT.stub, subs / "stub.py")
     (subs / "empty.py").write_text("")
