@@ -76,9 +76,9 @@ def likely_cause(error_type: str, message: str, own: Sequence[Cause] = ()) -> st
 
 
 def exercise_causes(assignment: str) -> dict[str, list[Cause]]:
-    """``ERROR_HINTS`` of the assignment's suite package: ``{exercise: [(substring, cause), ...]}``."""
+    """``ERROR_HINTS`` of ``autograder/suites/<assignment>/error_hints.py``: ``{exercise: [(substring, cause)]}``."""
     try:
-        module = importlib.import_module(f"autograder.suites.{assignment}")
+        module = importlib.import_module(f"autograder.suites.{assignment}.error_hints")
     except ImportError:
         return {}
     found = getattr(module, "ERROR_HINTS", {})

@@ -12,10 +12,6 @@ from contextlib import contextmanager
 
 from autograder.submission import SubmissionError
 
-_UNASSIGNED = "a variable is used before it is given a value: in forward(), start from the `input` argument"
-# Causes of errors that hold in one exercise only (autograder.hints looks them up first there).
-ERROR_HINTS = {"Net": [("referenced before assignment", _UNASSIGNED), ("cannot access local variable", _UNASSIGNED)]}
-
 
 @contextmanager
 def unless_shipped_bug() -> Iterator[None]:
