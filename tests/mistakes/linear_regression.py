@@ -51,6 +51,9 @@ MISTAKES = [
              "    indices = _ORDER.setdefault(num_examples, random.sample(range(num_examples), num_examples))\n"),
             ("def data_iter(", "_ORDER = {}\n\n\ndef data_iter("),
             hint=("on every call",)),
+    mistake("synthetic_data_elementwise_product", "synthetic_data",
+            ("    y = torch.matmul(X, w) + b\n", "    y = X * w + b\n"),
+            hint=("X * w multiplies elementwise",)),
     mistake("synthetic_data_noise_std_0_1", "synthetic_data",
             ("y += torch.normal(0, 0.01, y.shape)", "y += torch.normal(0, 0.1, y.shape)"),
             hint=("expected 0.01",)),
@@ -109,6 +112,10 @@ MISTAKES = [
             ("w = torch.normal(0, 0.01, size=(features.shape[1], 1), requires_grad=True)",
              "w = torch.normal(0, 0.01, size=(features.shape[1], 1))"),
             hint=("requires_grad",)),
+    mistake("closed_form_prepends_ones", "closed_form",
+            ("X = torch.cat([features, torch.ones(len(features), 1)], dim=1).double()",
+             "X = torch.cat([torch.ones(len(features), 1), features], dim=1).double()"),
+            hint=("the column of ones is first",)),
     mistake("closed_form_without_bias_column", "closed_form",
             ("    X = torch.cat([features, torch.ones(len(features), 1)], dim=1).double()\n"
              "    theta = torch.linalg.lstsq(X, labels.reshape(-1, 1).double()).solution\n"

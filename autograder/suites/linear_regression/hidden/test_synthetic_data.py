@@ -17,9 +17,14 @@ def _call(sub, w, b, n):
                            hint="return X, y")
     X = expect_tensor(X, "X", shape=(n, len(w)), hint="X = torch.normal(0, 1, (num_examples, len(w)))")
     y = expect_tensor(y, "y", hint="y = X @ w + b + noise, reshaped to (num_examples, 1)")
+    # Each hint below names a cause only where the shape establishes it.
+    d = len(w)
     if tuple(y.shape) == (n,):
         expect(False, f"y has shape ({n},), expected ({n}, 1): return y.reshape((-1, 1))")
-    expect_tensor(y, "y", shape=(n, 1), hint="return y.reshape((-1, 1))")
+    if d > 1 and tuple(y.shape) in ((n, d), (n * d, 1), (n * d,)):
+        expect(False, f"y has shape {tuple(y.shape)}, one value per example and feature: X * w multiplies "
+               f"elementwise; the model is the matrix product torch.matmul(X, w) (or X @ w), of shape ({n},)")
+    expect_tensor(y, "y", shape=(n, 1), hint="one label per example: y = X @ w + b + noise, as a column")
     return X, y
 
 

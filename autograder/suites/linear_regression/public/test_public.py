@@ -85,7 +85,11 @@ def test_synthetic_data_shapes(sub):
     """X is (n, 2), y is (n, 1)"""
     X, y = expect_sequence(sub.call("synthetic_data", torch.tensor([2, -3.4]), 4.2, 1000), "result", length=2)
     expect_tensor(X, "X", shape=(1000, 2))
-    expect_tensor(y, "y", shape=(1000, 1), hint="y.reshape((-1, 1))")
+    y = expect_tensor(y, "y")
+    if tuple(y.shape) in ((1000, 2), (2000, 1), (2000,)):
+        expect(False, f"y has shape {tuple(y.shape)}, one value per example and feature: X * w multiplies "
+               "elementwise; use the matrix product torch.matmul(X, w)")
+    expect_tensor(y, "y", shape=(1000, 1), hint="y.reshape((-1, 1))" if tuple(y.shape) == (1000,) else "")
     residual = float((y.reshape(-1) - (X @ torch.tensor([2, -3.4]) + 4.2)).std())
     expect(0.005 < residual < 0.02, f"the noise std is {residual:.3g}, expected about 0.01")
 
