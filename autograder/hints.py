@@ -12,8 +12,8 @@ from collections.abc import Sequence
 Cause = tuple[str, str]  # (substring of the error message, what the student should do)
 
 # Torch and Python errors whose cause is the same in every exercise. An exercise's own causes
-# (``ERROR_HINTS`` in its suite's package) are looked up first: "X is (n, d), w is (d, 1)" is
-# right for linreg and wrong for a Net.
+# (``ERROR_HINTS`` in ``suites/<assignment>/error_hints.py``) are looked up first: "X is (n, d),
+# w is (d, 1)" is right for linreg and wrong for a Net.
 KNOWN_CAUSES: list[Cause] = [
     ("a leaf Variable that requires grad is being used in an in-place operation",
      "update parameters inside `with torch.no_grad():` so the update is not recorded by autograd"),

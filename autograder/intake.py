@@ -219,9 +219,9 @@ def _unexpected(e: BaseException) -> str:
 
 def read_guarded(entry: Path, assignment: str) -> tuple[bytes, str]:
     """``(source, "")``, or ``(b"", why)`` for the student: the guard around one upload, whatever happens."""
-    if not entry.exists() and not entry.is_symlink():
-        return b"", f"{entry} does not exist"
-    try:
+    try:  # even the existence test is inside: stat() itself can fail (a folder without permission)
+        if not entry.exists() and not entry.is_symlink():
+            return b"", f"{entry} does not exist"
         return read_submission(entry, assignment), ""
     except Rejected as e:
         return b"", str(e)

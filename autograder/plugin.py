@@ -44,7 +44,6 @@ class StudentSpec:
     note: str = ""  # why the id is not simply the upload's name
 
 
-
 @dataclass
 class RunConfig:
     seed: int = 0

@@ -132,37 +132,32 @@ def _intake(folder: Path) -> list:
     return found
 
 
-def _folder(tmp_path_factory) -> Path:
+def _folder(tmp_path_factory, suffix: str = "", uploads: list[bytes] = ()) -> Path:
+    """A fresh folder: the honest classmate, and ``upload<k><suffix>`` holding each of ``uploads``."""
     folder = tmp_path_factory.mktemp("fuzz")
     (folder / "honest.py").write_bytes(REFERENCE)
+    for k, data in enumerate(uploads):
+        (folder / f"upload{k}{suffix}").write_bytes(data)
     return folder
 
 
 @SETTINGS
 @given(st.lists(zips(), min_size=1, max_size=3))
 def test_zips(tmp_path_factory, archives):
-    folder = _folder(tmp_path_factory)
-    for k, data in enumerate(archives):
-        (folder / f"upload{k}.zip").write_bytes(data)
-    _intake(folder)
+    _intake(_folder(tmp_path_factory, ".zip", archives))
 
 
 @pytest.mark.parametrize("field", FIELDS)
 @settings(SETTINGS, max_examples=25)
 @given(value=wrong_types)
 def test_notebook_fields_of_every_type(tmp_path_factory, field, value):
-    folder = _folder(tmp_path_factory)
-    (folder / "upload.ipynb").write_bytes(with_field(field, value))
-    _intake(folder)
+    _intake(_folder(tmp_path_factory, ".ipynb", [with_field(field, value)]))
 
 
 @SETTINGS
 @given(st.lists(odd_notebooks(), min_size=1, max_size=3))
 def test_odd_notebooks(tmp_path_factory, documents):
-    folder = _folder(tmp_path_factory)
-    for k, data in enumerate(documents):
-        (folder / f"upload{k}.ipynb").write_bytes(data)
-    _intake(folder)
+    _intake(_folder(tmp_path_factory, ".ipynb", documents))
 
 
 @SETTINGS

@@ -21,7 +21,8 @@ def _call(sub, w, b, n):
     d = len(w)
     if tuple(y.shape) == (n,):
         expect(False, f"y has shape ({n},), expected ({n}, 1): return y.reshape((-1, 1))")
-    if d > 1 and tuple(y.shape) in ((n, d), (n * d, 1), (n * d,)):
+    # Noise has std 0.01: within 0.1 of X * w + b everywhere establishes the elementwise product.
+    if d > 1 and y.numel() == n * d and torch.allclose(y.reshape(n, d).double(), (X * w + b).double(), atol=0.1):
         expect(False, f"y has shape {tuple(y.shape)}, one value per example and feature: X * w multiplies "
                f"elementwise; the model is the matrix product torch.matmul(X, w) (or X @ w), of shape ({n},)")
     expect_tensor(y, "y", shape=(n, 1), hint="one label per example: y = X @ w + b + noise, as a column")

@@ -85,8 +85,9 @@ def test_synthetic_data_shapes(sub):
     """X is (n, 2), y is (n, 1)"""
     X, y = expect_sequence(sub.call("synthetic_data", torch.tensor([2, -3.4]), 4.2, 1000), "result", length=2)
     expect_tensor(X, "X", shape=(1000, 2))
-    y = expect_tensor(y, "y")
-    if tuple(y.shape) in ((1000, 2), (2000, 1), (2000,)):
+    y, w = expect_tensor(y, "y"), torch.tensor([2, -3.4])
+    # Noise has std 0.01: within 0.1 of X * w + b everywhere establishes the elementwise product.
+    if y.numel() == 2000 and torch.allclose(y.reshape(1000, 2).double(), (X * w + 4.2).double(), atol=0.1):
         expect(False, f"y has shape {tuple(y.shape)}, one value per example and feature: X * w multiplies "
                "elementwise; use the matrix product torch.matmul(X, w)")
     expect_tensor(y, "y", shape=(1000, 1), hint="y.reshape((-1, 1))" if tuple(y.shape) == (1000,) else "")
