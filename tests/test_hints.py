@@ -48,3 +48,11 @@ def test_every_suite_declares_causes_for_its_own_exercises_only():
         assert set(causes) <= set(Assignment(name).exercises), (name, set(causes) - set(Assignment(name).exercises))
         assert all(isinstance(n, str) and isinstance(c, str) and n and c for pairs in causes.values()
                    for n, c in pairs)
+
+
+def test_the_handout_carries_the_hints_grading_gives():
+    from autograder.assignments import Assignment
+    from autograder.release.files import split_suite
+
+    for name in ("linear_regression", "linear_regression_concise"):
+        assert f"autograder.suites.{name}.error_hints" in split_suite(Assignment(name)).public, name

@@ -89,6 +89,9 @@ def split_suite(assignment: Assignment) -> SuiteSplit:
     universe = package_modules(SUITES / assignment.name)
     public_dir = assignment.suite(hidden=False)
     roots = [module_name(p) for p in sorted(public_dir.glob("*.py"))]
+    # The engine imports an assignment's error hints by name (hints.exercise_causes), so no import
+    # reaches them; they are what a student is told, and the self-check tells them too.
+    roots += [m for m in universe if m.endswith(".error_hints")]
     public = closure(roots, universe)
     hidden = sorted(m for m in universe if m not in public)
     return SuiteSplit(public, hidden, universe)
