@@ -15,6 +15,7 @@ are read from it, and the assignments are those with public checks.
 from __future__ import annotations
 
 import ast
+import importlib
 import importlib.util
 from dataclasses import dataclass
 from functools import cached_property
@@ -60,6 +61,18 @@ class Assignment:
         """Whether the exercise uses ``torch.optim`` (its runners' zygote then warms it up)."""
         source = self.solution if self.solution.exists() else self.stub
         return "torch.optim" in source.read_text(encoding="utf-8")
+
+    @cached_property
+    def textbook(self) -> dict[str, str] | None:
+        """The book's version of each exercise a check builds on, by name; None where it is not shipped.
+
+        A handout leaves it out, because the book's code answers graded exercises: there a check that
+        builds on another exercise runs on the student's own version of it (see ``plugin.exercise``).
+        """
+        module = f"autograder.suites.{self.name}.textbook"
+        if importlib.util.find_spec(module) is None:
+            return None
+        return dict(importlib.import_module(module).TEXTBOOK)
 
     def load_reference(self) -> ModuleType:
         spec = importlib.util.spec_from_file_location(f"reference_{self.name}", self.solution)

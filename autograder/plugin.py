@@ -27,12 +27,19 @@ from autograder.assignments import Assignment
 from autograder.checks import CheckFailed, recording_curves
 from autograder.results import ERROR, FAILED, NOT_IMPLEMENTED, PASSED, Curve, StudentResult, TestOutcome
 from autograder.sandbox import Limits, WarmPool
+from autograder.stubs import still_stubs
 from autograder.submission import Submission, SubmissionError
 
 
-def exercise(name: str, points: float = 1.0) -> pytest.MarkDecorator:
-    """Mark a check as part of exercise ``name``, worth ``points``."""
-    return pytest.mark.exercise(name, points=points)
+def exercise(name: str, points: float = 1.0, builds_on: tuple[str, ...] = ()) -> pytest.MarkDecorator:
+    """Mark a check as part of exercise ``name``, worth ``points``.
+
+    ``builds_on`` names the exercises whose functions the check's calls reach (``loss`` calls ``forward``).
+    Where the suite has the book's version of them (grading), the runner is given it for this check, so one
+    bug costs one exercise. A handout does not ship the book's code, so there the check runs on the student's
+    own versions, and a failure while one of them fails too is reported as waiting on it (``waiting_on``).
+    """
+    return pytest.mark.exercise(name, points=points, builds_on=tuple(builds_on))
 
 
 @dataclass
@@ -53,6 +60,7 @@ class RunConfig:
 
 
 CURVES = pytest.StashKey[list[Curve]]()
+OWN_VERSIONS = pytest.StashKey[list[str]]()  # exercises a check builds on that ran on the student's own code
 
 
 def judge_environment() -> dict[str, str]:
@@ -142,6 +150,12 @@ class GradingPlugin:
         student.reseed(derive_seed(self.config.seed, request.node.originalname, "runner"))
         mark = request.node.get_closest_marker("exercise")
         student.checking(mark.args[0] if mark else "?", set(self.assignment.exercises))
+        builds_on = list(mark.kwargs.get("builds_on", ())) if mark else []
+        textbook = self.assignment.textbook
+        if builds_on and textbook is not None:
+            student.substitute({name: textbook[name] for name in builds_on})
+        else:
+            request.node.stash[OWN_VERSIONS] = builds_on
         yield student
         student.unpatch()  # a fake clock or substitutions: undone before the next test
 
@@ -180,13 +194,14 @@ class GradingPlugin:
         doc = (item.function.__doc__ or item.originalname).strip().splitlines()[0].rstrip(".")
         hidden = "hidden" in item.path.parts
         base = dict(test=item.originalname, name=f"{name}: {doc}", exercise=name, points=points, hidden=hidden,
-                    curves=item.stash.get(CURVES, []) if report.when == "call" else [])
+                    curves=item.stash.get(CURVES, []) if report.when == "call" else [],
+                    builds_on=item.stash.get(OWN_VERSIONS, []))
         if report.passed:
             return TestOutcome(**base, earned=points, status=PASSED)
         exc = call.excinfo.value if call.excinfo else None
         if isinstance(exc, SubmissionError):
             status = NOT_IMPLEMENTED if exc.not_implemented else FAILED
-            return TestOutcome(**base, earned=0.0, status=status, message=str(exc))
+            return TestOutcome(**base, earned=0.0, status=status, message=str(exc), raised_in=exc.raised_in)
         if isinstance(exc, CheckFailed):
             return TestOutcome(**base, earned=0.0, status=FAILED, message=str(exc))
         if isinstance(exc, AssertionError):
@@ -198,6 +213,8 @@ class GradingPlugin:
 
     def finish(self, student: str) -> None:
         result = self.results[student]
+        if any(o.builds_on for o in result.outcomes):  # only then does it matter (StudentResult.waiting_on)
+            result.stubs = [e for e in result.exercises if e in still_stubs(self.students[student].source)]
         result.seconds = time.perf_counter() - self.started[student]
         self.on_result(result)
 
@@ -211,6 +228,9 @@ def _function_substitutes(function) -> bool:
 
 
 def _substitutes(item) -> bool:
+    mark = item.get_closest_marker("exercise")
+    if mark is not None and mark.kwargs.get("builds_on"):
+        return True
     function = getattr(item, "function", None)
     return function is not None and _function_substitutes(function)
 

@@ -124,6 +124,17 @@ def _curves_of(test: dict) -> list[Curve]:
     return [c for c in map(Curve.from_json, found[:MAX_CURVES_PER_TEST]) if c is not None]
 
 
+def _list(value: Any, n: int) -> list:
+    """``value`` as a list of at least ``n`` items, ``n`` at most if it has more (older results have none: padded
+    with None; n = 0: as it is, up to 1000)."""
+    items = list(value[: n or 1000]) if isinstance(value, list) else []
+    return items + [None] * (n - len(items))
+
+
+def _lists_of_names(value: Any, n: int) -> list[list[str]]:
+    return [[s for s in x if isinstance(s, str)] if isinstance(x, list) else [] for x in _list(value, n)]
+
+
 @dataclass
 class TestOutcome:
     test: str  # the test function's name
@@ -135,6 +146,8 @@ class TestOutcome:
     message: str = ""
     hidden: bool = True
     curves: list[Curve] = field(default_factory=list)  # loss curves a convergence check recorded
+    builds_on: list[str] = field(default_factory=list)  # exercises it reached in the student's own versions
+    raised_in: str = ""  # where the student's code raised, by top-level name
 
 
 @dataclass
@@ -150,6 +163,7 @@ class StudentResult:
     source_sha256: str = ""
     output: str = ""  # the tail of what the student's code printed
     note: str = ""  # why the id is not simply the upload's name (see student_ids)
+    stubs: list[str] = field(default_factory=list)  # exercises whose code still raises NotImplementedError
     # What graded it, as the judge saw it: kit, torch and Python versions (empty in older results).
     environment: dict[str, str] = field(default_factory=dict)
 
@@ -176,6 +190,40 @@ class StudentResult:
         if tests and all(o.status == PASSED for o in tests):
             return PASSED
         return FAILED
+
+    def waiting_on(self, exercise: str) -> list[str]:
+        """The exercises whose own failure keeps this one from being judged, in assignment order.
+
+        Only a check that ran on the student's own versions of what it builds on has any (a handout's
+        self-check; grading gives the book's). When such a check fails while one of those does not pass
+        either, it says nothing yet about this exercise. A dependency that is itself waiting is replaced by
+        what it waits on, so the student is sent to the first bug. A stub of the exercise itself is not
+        waiting: its NotImplementedError was raised in its own code.
+        """
+        groups = self.by_exercise()
+        if exercise in self.stubs:
+            return []
+
+        def direct(name: str) -> set[str]:
+            found = set()
+            for o in groups.get(name, []):
+                if o.status == PASSED or (o.status == NOT_IMPLEMENTED and o.raised_in not in o.builds_on):
+                    continue
+                found.update(d for d in o.builds_on if d != name and self.exercise_status(groups.get(d, [])) != PASSED)
+            return found
+
+        roots, seen, todo = set(), {exercise}, list(direct(exercise))
+        while todo:
+            name = todo.pop()
+            if name in seen:
+                continue
+            seen.add(name)
+            upstream = direct(name)
+            if upstream:
+                todo.extend(upstream)
+            else:
+                roots.add(name)
+        return [name for name in groups if name in roots]
 
     # ------------------------------------------------------------ Gradescope
 
@@ -208,12 +256,15 @@ class StudentResult:
                 "statuses": [o.status for o in self.outcomes],
                 "tests": [o.test for o in self.outcomes],
                 "hidden": [o.hidden for o in self.outcomes],
+                "builds_on": [o.builds_on for o in self.outcomes],
+                "raised_in": [o.raised_in for o in self.outcomes],
                 "error": self.error,
                 "seed": self.seed,
                 "isolation": self.isolation,
                 "source_sha256": self.source_sha256,
                 "stdout": self.output,
                 "id_note": self.note,
+                "stubs": list(self.stubs),
                 "versions": dict(self.environment),
             },
         }
@@ -221,11 +272,15 @@ class StudentResult:
     @classmethod
     def from_gradescope(cls, data: dict) -> StudentResult:
         extra = data.get("extra_data", {})
+        n = len(data["tests"])
+        builds_on = _lists_of_names(extra.get("builds_on"), n)
+        raised_in = [str(x) if isinstance(x, str) else "" for x in _list(extra.get("raised_in"), n)]
         outcomes = [
             TestOutcome(test=name, name=t["name"], exercise=t["tags"][0], points=t["max_score"],
                         earned=t["score"], status=status, message=t.get("output", ""), hidden=hidden,
-                        curves=_curves_of(t))
-            for t, status, name, hidden in zip(data["tests"], extra["statuses"], extra["tests"], extra["hidden"])
+                        curves=_curves_of(t), builds_on=deps, raised_in=where)
+            for t, status, name, hidden, deps, where in zip(data["tests"], extra["statuses"], extra["tests"],
+                                                            extra["hidden"], builds_on, raised_in)
         ]
         versions = extra.get("versions")
         environment = {str(k)[:40]: v[:200] for k, v in versions.items() if isinstance(v, str) and v} \
@@ -235,6 +290,7 @@ class StudentResult:
                    seed=extra.get("seed", 0), isolation=extra.get("isolation", ""),
                    source_sha256=extra.get("source_sha256", ""), output=extra.get("stdout", ""),
                    note=str(extra.get("id_note", "")),
+                   stubs=[s for s in _list(extra.get("stubs"), 0) if isinstance(s, str)],
                    environment=environment)
 
     def summary(self) -> str:

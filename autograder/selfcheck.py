@@ -27,16 +27,28 @@ def self_check(assignment: Assignment, path: Path, *, seed: int | None = None, t
     return judge(assignment, [spec], config, lambda r: None)[0]
 
 
+def waiting_message(exercise: str, waiting: list[str]) -> str:
+    names = " and ".join(f"`{name}`" for name in waiting)
+    fails = "fail on their own" if len(waiting) > 1 else "fails on its own"
+    return (f"its checks call your {names}, which {fails}: fix {names} first, then check again (grading gives "
+            f"`{exercise}` the book's {names}, so one bug costs one exercise)")
+
+
 def render(result: StudentResult, path: Path) -> str:
     rows = []
     width = max([len(e) for e in result.exercises] + [8])
     for exercise, tests in result.by_exercise().items():
         status = result.exercise_status(tests)
+        waiting = result.waiting_on(exercise)
         label = {PASSED: "passed", NOT_IMPLEMENTED: "not implemented yet"}.get(status, "FAILED")
+        if waiting:
+            label = f"waiting on {', '.join(waiting)}"
         earned = sum(o.earned for o in tests)
         total = sum(o.points for o in tests)
         rows.append(f"  {exercise:<{width}}  {label:<20} {earned:g}/{total:g}")
-        if status not in (PASSED, NOT_IMPLEMENTED):
+        if waiting:
+            rows.append(f"  {'':<{width}}  - {waiting_message(exercise, waiting)}")
+        elif status not in (PASSED, NOT_IMPLEMENTED):
             for o in tests:
                 if o.status != PASSED:
                     rows.append(f"  {'':<{width}}  - {o.message}")
@@ -44,6 +56,8 @@ def render(result: StudentResult, path: Path) -> str:
     if result.error:
         head += f"\n  {result.error}"
     passed = sum(1 for tests in result.by_exercise().values() if result.exercise_status(tests) == PASSED)
-    foot = (f"{passed} of {len(result.exercises)} exercises pass the public checks. "
-            "The hidden grading suite checks more (values against the reference, gradients, convergence).")
+    waiting = sum(1 for exercise in result.by_exercise() if result.waiting_on(exercise))
+    foot = (f"{passed} of {len(result.exercises)} exercises pass the public checks"
+            + (f"; {waiting} wait for one they build on. " if waiting else ". ")
+            + "The hidden grading suite checks more (values against the reference, gradients, convergence).")
     return "\n".join([head, "", *rows, "", foot])

@@ -13,6 +13,7 @@ Everything else (signatures, docstrings, imports) is copied as is.
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 
@@ -102,3 +103,30 @@ def split_stub_blocks(text: str, path: str = "<solution>") -> tuple[list[str], l
 
 def stub_for(solution: Path) -> str:
     return make_stub(solution.read_text(encoding="utf-8"), str(solution))
+
+
+def _raises_not_implemented(body: list[ast.stmt]) -> bool:
+    for node in body:
+        if isinstance(node, ast.Raise) and node.exc is not None:
+            exc = node.exc.func if isinstance(node.exc, ast.Call) else node.exc
+            if isinstance(exc, ast.Name) and exc.id == "NotImplementedError":
+                return True
+    return False
+
+
+def still_stubs(source: bytes | str) -> set[str]:
+    """The top-level functions and classes of a student's module that still raise NotImplementedError as the stub
+    does (in their body, or in one of their methods' bodies). Read from the source, never run; a module that does
+    not parse has none."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return set()
+    found = set()
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and _raises_not_implemented(node.body):
+            found.add(node.name)
+        elif isinstance(node, ast.ClassDef) and any(_raises_not_implemented(m.body) for m in node.body
+                                                    if isinstance(m, ast.FunctionDef | ast.AsyncFunctionDef)):
+            found.add(node.name)
+    return found

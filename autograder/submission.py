@@ -19,9 +19,10 @@ from autograder.sandbox import GiB, Limits, Runner, RunnerDied, RunnerTimeout, W
 class SubmissionError(AssertionError):
     """The student's code failed, hung, died or is missing; the message says so for the student."""
 
-    def __init__(self, message: str, *, not_implemented: bool = False):
+    def __init__(self, message: str, *, not_implemented: bool = False, raised_in: str = ""):
         super().__init__(message)
         self.not_implemented = not_implemented
+        self.raised_in = raised_in  # the top-level name of the student's code where it raised ("Timer", "sgd")
 
 
 @dataclass
@@ -293,8 +294,10 @@ class Submission:
                     "submission): look for a huge tensor, e.g. an (n, n) result of broadcasting (n,) against (n, 1)")
             if hints.is_process_limit(error):
                 raise SubmissionError(self._process_limit_message(label)) from None
+            raised_in = error.get("raised_in")  # the student's word (the runner says it): only ever a label
             raise SubmissionError(hints.call_failure(label, error, self.causes.get(self.exercise, ())),
-                                  not_implemented=error.get("type") == "NotImplementedError")
+                                  not_implemented=error.get("type") == "NotImplementedError",
+                                  raised_in=raised_in[:200] if isinstance(raised_in, str) else "")
         return reply, bufs
 
     def _process_limit_message(self, label: str) -> str:

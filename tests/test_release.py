@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from autograder import notebooks
-from autograder.assignments import SUITES, Assignment, all_assignments
+from autograder.assignments import Assignment, all_assignments
 from autograder.catalog import exercise_points
 from autograder.grade import grade
 from autograder.notebooks import fill_notebook, notebook_to_source
@@ -104,10 +104,6 @@ def _texts(folder: Path, archive: Path) -> dict[str, str]:
     return out
 
 
-def _textbook_lines() -> set[str]:
-    return {_norm(x) for p in SUITES.glob("*/textbook.py") for x in p.read_text(encoding="utf-8").splitlines()}
-
-
 def _hidden_names(assignment: Assignment) -> set[str]:
     def defs(folder: Path) -> set[str]:
         return {n.name for p in folder.glob("*.py") for n in ast.walk(ast.parse(p.read_text(encoding="utf-8")))
@@ -126,27 +122,31 @@ def _tolerances(folder: Path) -> set[str]:
     return found
 
 
-def assert_no_leak(texts: dict[str, str], assignment: Assignment, public_textbook: dict[str, bytes]) -> None:
-    """No solution block, hidden check name, hidden tolerance or hidden file in ``texts``.
+MIN_ANSWER_LINE = 16  # characters: a shorter line (`return losses`, `import torch`) answers nothing alone
 
-    Exception, by design: a textbook module the public checks import (they substitute the book's
-    version of an earlier exercise) is shipped as it is; it must be byte-identical to the suite's.
-    """
-    textbook = _textbook_lines()
+
+def _answer_lines(assignment: Assignment, blocks: list[list[str]]) -> set[str]:
+    """Every line that answers a graded exercise: the solution's blocks and the book's version of each exercise
+    (the grading suite's textbook), bar lines too short to answer anything on their own."""
+    book = [line for source in (assignment.textbook or {}).values() for line in source.splitlines()]
+    found = {_norm(x) for x in [*[x for b in blocks for x in b], *book] if x.strip()}
+    return {x for x in found if len(x) >= MIN_ANSWER_LINE and not x.startswith(("import ", "from ", "def ", "class "))}
+
+
+def assert_no_leak(texts: dict[str, str], assignment: Assignment) -> None:
+    """No solution block or line, book's version of an exercise, hidden check name, hidden tolerance or hidden
+    file in ``texts``. No exception: whatever a handout ships, it holds no answer to a graded exercise."""
     hidden_files = [p for m in split_suite(assignment).hidden for p in [split_suite(assignment).paths[m]]
                     if len(p.read_bytes()) > 80]
     hidden_digests = {hashlib.sha256(p.read_bytes()).hexdigest(): p for p in hidden_files}
     hidden_tolerances = _tolerances(assignment.suite(True)) - _tolerances(assignment.suite(False))
     names = _hidden_names(assignment)
     blocks = _solution_blocks(assignment.solution.read_text(encoding="utf-8"))
-    assert blocks and names
+    answers = _answer_lines(assignment, blocks)
+    assert blocks and names and answers
     for where, text in texts.items():
         path = where.split(":", 1)[1]
         assert not re.search(r"(^|/)(hidden|solutions)(/|$)", path), f"{where}: a hidden or solution path"
-        shipped = next((data for rel, data in public_textbook.items() if path.endswith(rel)), None)
-        if shipped is not None:
-            assert text.encode() == shipped, f"{where} differs from the suite's textbook module"
-            continue
         digest = hashlib.sha256(text.encode()).hexdigest()
         assert digest not in hidden_digests, f"{where} is a copy of {hidden_digests.get(digest)}"
         lines = [_norm(x) for x in text.splitlines() if x.strip()]
@@ -154,18 +154,14 @@ def assert_no_leak(texts: dict[str, str], assignment: Assignment, public_textboo
         for block in blocks:
             if len(block) > 1:
                 assert "\n" + "\n".join(block) + "\n" not in joined, f"{where} holds a solution block: {block}"
-            elif block[0] not in textbook:
+            else:
                 assert block[0] not in lines, f"{where} holds the solution line {block[0]!r}"
+        leaked = sorted(answers.intersection(lines))
+        assert not leaked, f"{where} holds lines that answer graded exercises: {leaked}"
         for name in names:
             assert not re.search(rf"\b{name}\b", text), f"{where} names the hidden check {name}"
         for tolerance in hidden_tolerances:
             assert tolerance not in text.replace(" ", ""), f"{where} holds the hidden tolerance {tolerance}"
-
-
-def _public_textbook(assignment: Assignment) -> dict[str, bytes]:
-    split = split_suite(assignment)
-    return {split.paths[m].relative_to(SUITES.parent.parent).as_posix(): split.paths[m].read_bytes()
-            for m in split.public if m.endswith(".textbook")}
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -173,7 +169,7 @@ def test_handout_holds_no_solution_and_no_hidden_check(release, name):
     assignment = Assignment(name)
     texts = _texts(release / name, release / f"{name}.zip")
     assert f"folder:{name}.py" in texts and f"zip:{name}/{name}.ipynb" in texts
-    assert_no_leak(texts, assignment, _public_textbook(assignment))
+    assert_no_leak(texts, assignment)
     with zipfile.ZipFile(release / f"{name}.zip") as zf:
         assert all(n.startswith(f"{name}/") for n in zf.namelist())
         assert f"{name}/autograder/suites/{name}/public/test_public.py" in zf.namelist()
@@ -189,14 +185,15 @@ def test_leak_check_catches_leaks(release):
         "solution": assignment.solution.read_text(encoding="utf-8"),
         "hidden name": f"# see {sorted(_hidden_names(assignment))[0]}\n",
         "hidden file": hidden_test.read_text(encoding="utf-8"),
+        "book's version of an exercise": assignment.textbook["sgd"],
+        "single solution line": "    theta = torch.linalg.lstsq(X, labels.reshape(-1, 1).double()).solution\n",
     }
     for what, text in leaks.items():
         with pytest.raises(AssertionError):
-            assert_no_leak({**texts, "folder:extra.py": text}, assignment, _public_textbook(assignment))
+            assert_no_leak({**texts, "folder:extra.py": text}, assignment)
             pytest.fail(f"a leaked {what} was not caught")
     with pytest.raises(AssertionError, match="hidden or solution path"):
-        assert_no_leak({**texts, f"zip:{MAIN}/autograder/suites/{MAIN}/hidden/x.py": ""}, assignment,
-                       _public_textbook(assignment))
+        assert_no_leak({**texts, f"zip:{MAIN}/autograder/suites/{MAIN}/hidden/x.py": ""}, assignment)
 
 
 def test_handout_engine_lists_only_the_handout(release):
@@ -238,6 +235,79 @@ def test_handout_self_check_and_plain_pytest(release, tmp_path):
     assert f"{len(exercises)} of {len(exercises)} exercises pass" in ref.stdout
     tests = _run([sys.executable, "-m", "pytest", "-q"], folder, env)
     assert tests.returncode == 0 and f"{len(exercises)} passed" in tests.stdout, tests.stdout + tests.stderr
+
+
+# Per assignment: a catalogued mistake in an exercise others build on; an exercise others reach, left as a stub
+# (where its body starts in the reference: a NotImplementedError goes before it).
+BUILT_ON = {
+    "gradient_descent": ("forward_adds", "forward", "    return x * w\n"),
+    "linear_regression_concise": ("linear_net_default_init", "linear_net", "    net = nn.Sequential("),
+    "logistic_regression": ("sigmoid_exp_over_one_plus_exp", "LogisticRegressionModel", "        super().__init__()"),
+}
+ROW = re.compile(r"^  (\S+) +(passed|not implemented yet|FAILED|waiting on [\w, ]+?) +\d+(\.\d+)?/")
+
+
+def _self_check_table(folder: Path, name: str, module: str) -> tuple[dict[str, str], str]:
+    proc = _run([sys.executable, "-m", "autograder", "check", name, module], folder, _env(PYTHONPATH=str(folder)))
+    table = {m.group(1): m.group(2) for m in map(ROW.match, proc.stdout.splitlines()) if m}
+    assert "Traceback" not in proc.stdout + proc.stderr, proc.stdout + proc.stderr
+    return table, proc.stdout
+
+
+def _checks_building_on(name: str) -> dict[str, set[str]]:
+    """exercise -> what its public checks build on, read from the public checks' markers."""
+    found: dict[str, set[str]] = {}
+    for path in Assignment(name).suite(False).glob("test_*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "exercise":
+                deps = next((ast.literal_eval(k.value) for k in node.keywords if k.arg == "builds_on"), ())
+                found.setdefault(ast.literal_eval(node.args[0]), set()).update(deps)
+    return found
+
+
+def test_every_assignment_with_checks_that_build_on_others_is_tried_below():
+    assert {n for n in NAMES if any(_checks_building_on(n).values())} == set(BUILT_ON)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(BUILT_ON))
+def test_handout_self_check_judges_one_exercise_at_a_time(release, name, tmp_path):
+    """Without the book's code in the handout, the self-check still gives each exercise its own verdict:
+    passed on the reference, not implemented yet on the stub, FAILED with its cause for a catalogued mistake
+    (what builds on it waits on it, and nothing else fails), and waiting on a dependency left as a stub."""
+    _unzip(release / f"{name}.zip", tmp_path)
+    folder = tmp_path / name
+    assignment = Assignment(name)
+    exercises = assignment.exercises
+    reference = assignment.solution.read_text(encoding="utf-8")
+    mistake_name, stubbed, first_line = BUILT_ON[name]
+    mistake = next(v for v in catalogue(name)[0] if v.name == mistake_name)
+    broken = mistake.exercise
+    building_on = _checks_building_on(name)
+    assert any(broken in deps for deps in building_on.values())
+    dependents = {e for e, deps in building_on.items() if stubbed in deps}
+
+    table, _ = _self_check_table(folder, name, f"{name}.py")
+    assert table == {e: "not implemented yet" for e in exercises}
+    (folder / "reference.py").write_text(reference)
+    table, _ = _self_check_table(folder, name, "reference.py")
+    assert table == {e: "passed" for e in exercises}
+
+    (folder / "mistake.py").write_text(mistake.source(reference))
+    table, text = _self_check_table(folder, name, "mistake.py")
+    assert table[broken] == "FAILED" and all(h in text for h in mistake.hint), text
+    assert all(table[e] in ("passed", f"waiting on {broken}") for e in exercises if e != broken), text
+
+    # An exercise others reach left as a stub, everything else implemented: the stub is the only thing to do.
+    body_start = reference.index(first_line, re.search(rf"^(def|class) {stubbed}\b", reference, re.M).start())
+    indent = first_line[: len(first_line) - len(first_line.lstrip())]
+    partial = reference[:body_start] + f"{indent}raise NotImplementedError\n" + reference[body_start:]
+    (folder / "partial.py").write_text(partial)
+    table, text = _self_check_table(folder, name, "partial.py")
+    assert table[stubbed] == "not implemented yet", text
+    waiting = {e for e, label in table.items() if label == f"waiting on {stubbed}"}
+    assert waiting and waiting <= dependents, text  # a check may build on it without reaching it (the book's way)
+    assert all(label == "passed" for e, label in table.items() if e != stubbed and e not in waiting), text
 
 
 # ---------------------------------------------------------------- notebooks
@@ -369,7 +439,7 @@ def test_real_nbgrader_generates_and_autogrades(release, tmp_path):
     texts = {f"folder:{p.name}": p.read_text(encoding="utf-8") for p in released.parent.iterdir()}
     texts[f"folder:{released.name}"] = "\n".join(
         "".join(c["source"]) for c in json.loads(released.read_bytes())["cells"])
-    assert_no_leak(texts, assignment, {})
+    assert_no_leak(texts, assignment)
     solution = assignment.solution.read_text(encoding="utf-8")
     for student, data in [("filled", fill_notebook(released.read_bytes(), solution)),
                           ("untouched", released.read_bytes())]:

@@ -59,6 +59,10 @@ def pytest_runtest_makereport(item, call):
     error = call.excinfo.value if call.excinfo else None
     if report.failed and isinstance(error, AssertionError):
         report.longrepr = str(error).split("\\nassert ")[0]  # the message written for you, no traceback
+        mark = item.get_closest_marker("exercise")
+        builds_on = ", ".join(mark.kwargs.get("builds_on", ())) if mark else ""
+        if builds_on:  # the book's versions are not in the handout: this check ran on yours
+            report.longrepr += f"\\n(this check calls your own {{builds_on}}: if that fails its own check, fix it first)"
 '''
 
 HANDOUT_PYTEST_INI = """[pytest]

@@ -34,7 +34,7 @@ HARNESS_FILE = "kit_checks.py"
 # Engine modules the in-kernel harness replaces with its own versions.
 PLUGIN_SHIM = (
     '"""nbgrader: a check\'s points live in its cell\'s metadata, so the decorator only marks it."""\n\n\n'
-    "def exercise(name, points=1.0):\n    return lambda test: test\n"
+    "def exercise(name, points=1.0, builds_on=()):\n    return lambda test: test\n"
 )
 SUBMISSION_SHIM = (Path(__file__).resolve().parent / "kernel_submission.py").read_text(encoding="utf-8")
 # Where the in-kernel harness starts; it follows their ``autograder.*`` imports.

@@ -13,6 +13,7 @@ from __future__ import annotations
 import builtins
 import collections.abc
 import importlib.util
+import os
 import random
 import socket
 import sys
@@ -70,13 +71,17 @@ class Runner:
             for f in traceback.extract_tb(exc.__traceback__)
             if f.filename == self.filename
         ]
+        # The top-level name (function or class) of the innermost frame in the student's file: whether a
+        # NotImplementedError is the exercise's own stub or that of one it builds on.
+        code = _innermost_code(exc.__traceback__, self.filename)
+        raised_in = code.co_qualname.split(".")[0] if code is not None else ""
         if isinstance(exc, SyntaxError) and exc.filename == self.filename:
             frames.append([exc.lineno or 0, "<module>", (exc.text or "").strip()])
         try:
             message = str(exc)
         except Exception:  # noqa: BLE001 - a hostile __str__
             message = "<unprintable>"
-        return {"type": type(exc).__name__, "message": message[:2000], "where": frames[-5:]}
+        return {"type": type(exc).__name__, "message": message[:2000], "where": frames[-5:], "raised_in": raised_in}
 
     def encoder(self, refs: dict[int, int]) -> wire.Encoder:
         return wire.Encoder(refs=refs, to_handle=self.to_handle, describe_figure=describe_figure)
@@ -117,7 +122,8 @@ class Runner:
 
     def op_load(self, header: dict, buffers: list[bytes]) -> tuple[dict, list[bytes]]:
         name = header["module"]
-        self.filename = header["filename"]
+        # Absolute, as the import system records it in the module's code: errors are located by this name.
+        self.filename = os.path.abspath(header["filename"])
         with open(self.filename, "wb") as f:
             f.write(buffers[0])
         spec = importlib.util.spec_from_file_location(name, self.filename)
@@ -240,6 +246,16 @@ class Runner:
     def op_advance(self, header: dict, buffers: list[bytes]) -> tuple[dict, list[bytes]]:
         self.clock[0] += float(header["dt"])
         return {"ok": True}, []
+
+
+def _innermost_code(tb: Any, filename: str) -> Any:
+    """The code object of the last traceback entry that lies in ``filename`` (None if none does)."""
+    found = None
+    while tb is not None:  # as long as the recursion limit allows: Python built this traceback itself
+        if tb.tb_frame.f_code.co_filename == filename:
+            found = tb.tb_frame.f_code
+        tb = tb.tb_next
+    return found
 
 
 def describe_figure(value: Any) -> dict | None:

@@ -11,7 +11,6 @@ import torch
 from autograder.checks import expect, expect_close, expect_figure, expect_float, expect_sequence, expect_tensor
 from autograder.plugin import exercise
 from autograder.suites.gradient_descent import XS, YS, expect_floats
-from autograder.suites.gradient_descent.textbook import FOR_COST, FOR_LOSS, FOR_TRAIN_LINEAR_MODEL, FOR_TRAINING
 
 
 @exercise("forward", points=1)
@@ -21,30 +20,27 @@ def test_forward(sub):
     expect(got == 8.0, f"forward(4.0, 2.0) returned {got:g}, expected x * w = 8")
 
 
-@exercise("loss", points=1)
+@exercise("loss", points=1, builds_on=("forward",))
 def test_loss(sub):
     """loss(3.0, 6.0, 1.0) is (3 - 6) ** 2 = 9, and 0 at w = 2"""
-    sub.substitute(FOR_LOSS)
     got = expect_float(sub.call("loss", 3.0, 6.0, 1.0), "loss(3.0, 6.0, 1.0)")
     expect(got == 9.0, f"loss(3.0, 6.0, 1.0) returned {got:g}, expected (3 * 1 - 6) ** 2 = 9")
     got = expect_float(sub.call("loss", 3.0, 6.0, 2.0), "loss(3.0, 6.0, 2.0)")
     expect(got == 0.0, f"loss(3.0, 6.0, 2.0) returned {got:g}, expected 0")
 
 
-@exercise("cost", points=1)
+@exercise("cost", points=1, builds_on=("forward", "loss"))
 def test_cost(sub):
     """cost(x_data, y_data, 1.0) is (1 + 4 + 9) / 3 = 14 / 3, and 0 at w = 2"""
-    sub.substitute(FOR_COST)
     got = expect_float(sub.call("cost", XS, YS, 1.0), "cost(x_data, y_data, 1.0)")
     expect_close(got, 14 / 3, "cost(x_data, y_data, 1.0)", hint="the mean of the three losses 1, 4 and 9")
     got = expect_float(sub.call("cost", XS, YS, 2.0), "cost(x_data, y_data, 2.0)")
     expect_close(got, 0.0, "cost(x_data, y_data, 2.0)")
 
 
-@exercise("grid_search", points=1)
+@exercise("grid_search", points=1, builds_on=("forward", "loss", "cost"))
 def test_grid_search(sub):
     """on np.arange(0.0, 4.1, 0.1), finds w = 2 and returns 41 costs"""
-    sub.substitute(FOR_TRAINING)
     ws = np.arange(0.0, 4.1, 0.1)
     result = expect_sequence(sub.call("grid_search", XS, YS, ws), "grid_search(x_data, y_data, ws)", length=2,
                              hint="return best_w, costs")
@@ -66,10 +62,9 @@ def test_plot_cost(sub):
            "expected 'w' and 'cost'")
 
 
-@exercise("gradient", points=1)
+@exercise("gradient", points=1, builds_on=("forward",))
 def test_gradient(sub):
     """gradient(x_data, y_data, 1.0) is the mean of -2, -8 and -18, i.e. -28 / 3; 0 at w = 2"""
-    sub.substitute(FOR_LOSS)
     got = expect_float(sub.call("gradient", XS, YS, 1.0), "gradient(x_data, y_data, 1.0)")
     expect_close(got, -28 / 3, "gradient(x_data, y_data, 1.0)", hint="the mean of 2 * x * (x * w - y)")
     got = expect_float(sub.call("gradient", XS, YS, 2.0), "gradient(x_data, y_data, 2.0)")
@@ -77,14 +72,13 @@ def test_gradient(sub):
 
 
 def _train(sub, name):
-    sub.substitute(FOR_TRAINING)
     result = expect_sequence(sub.call(name, XS, YS), f"{name}(x_data, y_data)", length=2)
     w = expect_float(result[0], "w")
     values = expect_floats(result[1], "the recorded values", length=100, hint="one per epoch (epochs=100)")
     return w, values
 
 
-@exercise("gradient_descent", points=1)
+@exercise("gradient_descent", points=1, builds_on=("forward", "loss", "cost", "gradient"))
 def test_gradient_descent(sub):
     """with the defaults, costs[0] is 14 / 3, the costs decrease and w ends close to 2"""
     w, costs = _train(sub, "gradient_descent")
@@ -93,7 +87,7 @@ def test_gradient_descent(sub):
     expect(abs(w - 2) < 1e-3, f"w ends at {w:.6g}, expected within 0.001 of 2")
 
 
-@exercise("stochastic_gradient_descent", points=1)
+@exercise("stochastic_gradient_descent", points=1, builds_on=("forward", "loss", "cost", "gradient"))
 def test_stochastic_gradient_descent(sub):
     """with the defaults, w ends close to 2 and the losses shrink"""
     w, losses = _train(sub, "stochastic_gradient_descent")
@@ -111,10 +105,9 @@ def test_ema(sub):
     expect_close(torch.tensor(got), torch.tensor([4.0, 2.0]), "ema([4.0, 0.0], 0.5)")
 
 
-@exercise("backprop_train", points=1)
+@exercise("backprop_train", points=1, builds_on=("forward", "loss"))
 def test_backprop_train(sub):
     """with the defaults, returns a float w close to 2 and 100 float losses"""
-    sub.substitute(FOR_TRAINING)
     result = expect_sequence(sub.call("backprop_train", XS, YS), "backprop_train(x_data, y_data)", length=2)
     expect(isinstance(result[0], float), "return w as a Python float: w.item()")
     w = expect_float(result[0], "w")
@@ -132,10 +125,9 @@ def test_linear_model(sub):
     expect_tensor(model(torch.tensor(XS).reshape(-1, 1)), "model(x_data)", shape=(3, 1))
 
 
-@exercise("train_linear_model", points=1)
+@exercise("train_linear_model", points=1, builds_on=("LinearModel",))
 def test_train_linear_model(sub):
     """with the defaults on the lecture's data, returns 1000 decreasing losses and learns w close to 2, b close to 0"""
-    sub.substitute(FOR_TRAIN_LINEAR_MODEL)
     model = sub.new("LinearModel")
     x, y = torch.tensor(XS).reshape(-1, 1), torch.tensor(YS).reshape(-1, 1)
     losses = expect_floats(sub.call("train_linear_model", model, x, y), "the losses", length=1000)

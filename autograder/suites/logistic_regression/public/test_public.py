@@ -8,7 +8,6 @@ import torch
 
 from autograder.checks import expect, expect_close, expect_figure, expect_float, expect_sequence, expect_tensor
 from autograder.plugin import exercise
-from autograder.suites.logistic_regression.textbook import FOR_MODEL, FOR_USING_THE_MODEL
 
 HOURS = torch.tensor([[1.0], [2.0], [3.0]])
 PASSED = torch.tensor([[0.0], [0.0], [1.0]])
@@ -49,10 +48,9 @@ def test_bce_known_values(sub):
                  hint="clamp each log at -100 like nn.BCELoss: torch.clamp(torch.log(y_hat), min=-100)")
 
 
-@exercise("LogisticRegressionModel", points=1)
+@exercise("LogisticRegressionModel", points=1, builds_on=("sigmoid",))
 def test_model_outputs_probabilities(sub):
     """has a Linear(num_inputs, 1) named `linear` and outputs (n, 1) probabilities"""
-    sub.substitute(FOR_MODEL)
     model = sub.new("LogisticRegressionModel", 2)
     state = model.state()["state"]
     expect(sorted(state) == ["linear.bias", "linear.weight"],
@@ -63,10 +61,9 @@ def test_model_outputs_probabilities(sub):
     expect(bool(((out >= 0) & (out <= 1)).all()), "model(x) should be probabilities in [0, 1]: apply the sigmoid")
 
 
-@exercise("train_logistic", points=1)
+@exercise("train_logistic", points=1, builds_on=("LogisticRegressionModel", "sigmoid", "binary_cross_entropy"))
 def test_train_on_the_lecture_data(sub):
     """returns one float loss per epoch, and the loss decreases"""
-    sub.substitute(FOR_USING_THE_MODEL)
     model = sub.new("LogisticRegressionModel")
     losses = expect_sequence(sub.call("train_logistic", model, HOURS, PASSED, lr=0.05, epochs=200),
                              "train_logistic(model, x, y, lr=0.05, epochs=200)", length=200,
@@ -76,10 +73,9 @@ def test_train_on_the_lecture_data(sub):
            "(optimizer.zero_grad(); loss.backward(); optimizer.step() in every epoch)")
 
 
-@exercise("predict", points=1)
+@exercise("predict", points=1, builds_on=("LogisticRegressionModel", "sigmoid"))
 def test_predict_matches_the_probabilities(sub):
     """labels are 1. where model(x) >= threshold and 0. elsewhere, as floats"""
-    sub.substitute(FOR_USING_THE_MODEL)
     model = sub.new("LogisticRegressionModel")
     x = torch.linspace(-20, 20, 41).reshape(-1, 1)
     probs = expect_tensor(model(x), "the lecture model's output")
@@ -90,10 +86,9 @@ def test_predict_matches_the_probabilities(sub):
                f"predict(model, x, {threshold}) does not match (model(x) >= {threshold}).float()")
 
 
-@exercise("plot_probability", points=1)
+@exercise("plot_probability", points=1, builds_on=("LogisticRegressionModel", "sigmoid"))
 def test_plot_lines_and_labels(sub):
     """draws 200 points over 0..10, a line at 0.5, and labels the axes"""
-    sub.substitute(FOR_USING_THE_MODEL)
     model = sub.new("LogisticRegressionModel")
     fig = expect_figure(sub.call("plot_probability", model), "plot_probability(model)")
     ax = next((a for a in fig.axes if a.lines), fig.axes[0])
