@@ -1,4 +1,4 @@
-"""The self-check's verdict per exercise when a check builds on other exercises (fast: no sandbox; one runner server in a thread).
+"""The self-check's verdict per exercise when a check builds on other exercises (fast: no sandbox).
 
 A handout does not ship the book's versions of exercises, so there a check that builds on another
 exercise runs on the student's own version of it. These tests pin down when such a failure is
