@@ -47,7 +47,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
     try:
         batch = grade(assignment, Path(args.submissions), Path(args.out), workers=args.workers, limits=limits,
                       seed=args.seed, quiet=args.quiet, isolation=args.isolation, force=args.force,
-                      only=args.only, scheduler=args.scheduler)
+                      only=args.only, scheduler=args.scheduler, visibility=args.visibility)
     except GradeError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
@@ -79,7 +79,7 @@ def cmd_release(args: argparse.Namespace) -> int:
 
     out = Path(args.out)
     try:
-        made = build_release(out, args.assignments or None)
+        made = build_release(out, args.assignments or None, gradescope_visibility=args.gradescope_visibility)
     except ReleaseError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
@@ -141,6 +141,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="regrade submissions whose results are up to date")
     p.add_argument("--only", action="append", metavar="STUDENT", help="regrade just this student (repeatable)")
     p.add_argument("--quiet", action="store_true", help="no progress output")
+    p.add_argument("--visibility", metavar="SPEC",
+                   help="Gradescope visibility of the checks in results/*.json, e.g. hidden=after_due_date or "
+                        "public=visible,hidden=after_published,TEST=hidden (levels: hidden, after_due_date, "
+                        "after_published, visible; default public=visible,hidden=after_published); kept in OUT")
     p.add_argument("--scheduler", metavar="tcp://HOST:PORT",
                    help="grade on this Dask cluster, one task per submission (needs the 'scale' extra; "
                         "--workers is then ignored)")
@@ -153,6 +157,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("release", help="write student handouts, the nbgrader course and Gradescope autograders")
     p.add_argument("assignments", nargs="*", help="default: every assignment")
     p.add_argument("--out", default="release", help="where to write (default: release/)")
+    p.add_argument("--gradescope-visibility", metavar="SPEC", default="",
+                   help="when Gradescope shows each check, as for grade --visibility (default: public checks "
+                        "visible, hidden checks after_published)")
     p.set_defaults(func=cmd_release)
 
     p = sub.add_parser("stubs", help="regenerate the student stubs from the solutions")

@@ -22,11 +22,12 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from autograder import isolation as iso
+from autograder import visibility as vis
 from autograder.assignments import Assignment
 from autograder.intake import Found, find_submissions
 from autograder.limits import Limits
 from autograder.progress import Progress
-from autograder.results import StudentResult, atomic_write, grades_csv, read_results
+from autograder.results import StudentResult, atomic_write, grades_csv, read_results, restamp_visibility
 
 
 class GradeError(RuntimeError):
@@ -70,7 +71,7 @@ def up_to_date(out: Path, assignment: Assignment, found: Found) -> bool:
 
 def grade(assignment: Assignment, submissions: Path, out: Path, *, workers: int = 0, limits: Limits | None = None,
           seed: int | None = None, quiet: bool = False, isolation: str = "auto", force: bool = False,
-          only: list[str] | None = None, scheduler: str | None = None) -> Batch:
+          only: list[str] | None = None, scheduler: str | None = None, visibility: str | None = None) -> Batch:
     """Grade a folder of submissions into ``out``; with ``scheduler`` (tcp://HOST:PORT), on that Dask cluster."""
     started = time.perf_counter()
     limits = limits or Limits()
@@ -91,6 +92,14 @@ def grade(assignment: Assignment, submissions: Path, out: Path, *, workers: int 
         raise GradeError(str(e)) from None
     out.mkdir(parents=True, exist_ok=True)
     _clear_leftovers(out)
+    try:  # before any result is written: a bad choice is refused, never half applied
+        known = vis.check_names([assignment.suite(True), assignment.suite(False)])
+        chosen = vis.load(out, known)
+        if visibility is not None and vis.parse(visibility, known, chosen) != chosen:
+            vis.save(out, vis.parse(visibility, known, chosen))
+            restamp_visibility(out)  # up-to-date results are not regraded, but they must say the new choice
+    except vis.VisibilityError as e:
+        raise GradeError(str(e)) from None
     seed = batch_seed(out, seed)
     todo = [f for f in found if (f.student in only if only else force or not up_to_date(out, assignment, f))]
 

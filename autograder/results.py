@@ -12,6 +12,10 @@ from typing import Any
 
 from autograder.markdown import code_span, fenced
 from autograder.safe_csv import csv_text
+from autograder.visibility import DEFAULT as DEFAULT_VISIBILITY
+from autograder.visibility import Visibility
+from autograder.visibility import load as load_visibility
+from autograder.visibility import note as visibility_note
 
 PASSED, FAILED, NOT_IMPLEMENTED, ERROR = "passed", "failed", "not implemented", "error"
 
@@ -227,12 +231,20 @@ class StudentResult:
 
     # ------------------------------------------------------------ Gradescope
 
-    def to_gradescope(self) -> dict:
+    def ordered_outcomes(self) -> list[TestOutcome]:
+        """By exercise in assignment order, then as the checks ran (stable)."""
+        position = {name: i for i, name in enumerate(self.exercises)}
+        return sorted(self.outcomes, key=lambda o: position.get(o.exercise, len(position)))
+
+    def to_gradescope(self, visibility: Visibility = DEFAULT_VISIBILITY) -> dict:
         """Gradescope's results.json: score, tests[] (name, score, max_score, output, visibility, tags)."""
+        outcomes = self.ordered_outcomes()
+        levels = [visibility.of(o.test, o.hidden) for o in outcomes]
+        later = visibility_note([(level, o.points) for level, o in zip(levels, outcomes)])
         return {
             "score": self.score,
             "execution_time": round(self.seconds, 3),
-            "output": self.summary(),
+            "output": self.summary() + (f"\n\n{later}" if later else ""),
             "visibility": "visible",
             "tests": [
                 {
@@ -241,23 +253,23 @@ class StudentResult:
                     "max_score": o.points,
                     "status": "passed" if o.status == PASSED else "failed",
                     "output": o.message,
-                    "visibility": "visible",
+                    "visibility": level,
                     "tags": [o.exercise],
                     # Gradescope's spec allows extra_data per test (stored, not shown).
                     **({"extra_data": {"curves": [c.to_json() for c in o.curves]}} if o.curves else {}),
                 }
-                for o in self.outcomes
+                for o, level in zip(outcomes, levels)
             ],
             "extra_data": {
                 "student": self.student,
                 "assignment": self.assignment,
                 "max_score": self.max_score,
                 "exercises": self.exercises,
-                "statuses": [o.status for o in self.outcomes],
-                "tests": [o.test for o in self.outcomes],
-                "hidden": [o.hidden for o in self.outcomes],
-                "builds_on": [o.builds_on for o in self.outcomes],
-                "raised_in": [o.raised_in for o in self.outcomes],
+                "statuses": [o.status for o in outcomes],
+                "tests": [o.test for o in outcomes],
+                "hidden": [o.hidden for o in outcomes],
+                "builds_on": [o.builds_on for o in outcomes],
+                "raised_in": [o.raised_in for o in outcomes],
                 "error": self.error,
                 "seed": self.seed,
                 "isolation": self.isolation,
@@ -356,8 +368,15 @@ def atomic_write(path: Path, text: str) -> None:
 
 
 def write_student(out: Path, result: StudentResult) -> None:
-    atomic_write(out / "results" / f"{result.student}.json", json.dumps(result.to_gradescope(), indent=2) + "\n")
+    data = result.to_gradescope(load_visibility(out))
+    atomic_write(out / "results" / f"{result.student}.json", json.dumps(data, indent=2) + "\n")
     atomic_write(out / "feedback" / f"{result.student}.md", result.feedback_markdown())
+
+
+def restamp_visibility(out: Path) -> None:
+    """Rewrite the results already in ``out`` with the visibility now chosen (the rest is rebuilt as it was)."""
+    for path in sorted((out / "results").glob("*.json")):
+        write_student(out, StudentResult.from_gradescope(json.loads(path.read_text(encoding="utf-8"))))
 
 
 def read_results(out: Path) -> list[StudentResult]:

@@ -331,8 +331,11 @@ class Runner:
             self.kill()
             raise RunnerTimeout(f"no answer within {timeout:g} s") from None
         except (EOFError, ConnectionError, BrokenPipeError):
+            # How it ended before the kill: under namespaces the zygote's child is the runner's init, which
+            # reports its runner's exit once it has reaped it; a kill first would always read as SIGKILL.
+            reason = self.death_reason()
             self.kill()
-            raise RunnerDied(self.death_reason()) from None
+            raise RunnerDied(reason) from None
 
     def death_reason(self) -> str:
         status = self.zygote.status(self.pid)

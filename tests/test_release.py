@@ -25,6 +25,7 @@ from autograder.grade import grade
 from autograder.notebooks import fill_notebook, notebook_to_source
 from autograder.release import build_release, harness_modules, split_suite
 from autograder.stubs import BEGIN, END, stub_for
+from autograder.visibility import check_names
 from tests.conftest import catalogue
 
 NAMES = [a.name for a in all_assignments()]
@@ -504,6 +505,28 @@ def test_gradescope_autograder(release, tmp_path):
         _validate_gradescope(data)
         assert data["score"] == pytest.approx(expected), (label, proc.stdout[-3000:])
         assert sum(t["max_score"] for t in data["tests"]) == pytest.approx(kit_max)
+        _assert_visibility(data, assignment, "visible", "after_published")
+        assert "checks are shown once your instructor publishes the grades" in data["output"]
+
+    # The instructor's choice, as release writes it: hidden checks after the due date, one of them never.
+    one_check = sorted(check_names([assignment.suite(True)]))[0]
+    (source / "visibility.json").write_text(json.dumps({"public": "visible", "hidden": "after_due_date",
+                                                        "checks": {one_check: "hidden"}}))
+    proc = _run([sys.executable, str(source / "run_autograder")], tmp_path, _env(AUTOGRADER_ROOT=str(root)))
+    data = json.loads((root / "results" / "results.json").read_text())
+    _assert_visibility(data, assignment, "visible", "after_due_date", {one_check: "hidden"})
+    assert "checks are shown after the due date" in data["output"] and "1 check is not shown to you" in data["output"]
+
+
+def _assert_visibility(data: dict, assignment: Assignment, public: str, hidden: str,
+                       checks: dict[str, str] | None = None) -> None:
+    """Each test's visibility is the configured one, and tests come by exercise, in assignment order."""
+    names, flags = data["extra_data"]["tests"], data["extra_data"]["hidden"]
+    expected = [(checks or {}).get(n, hidden if h else public) for n, h in zip(names, flags)]
+    assert [t["visibility"] for t in data["tests"]] == expected
+    assert any(flags)  # grading runs the hidden suite: its checks are what Gradescope holds back
+    order = [assignment.exercises.index(t["tags"][0]) for t in data["tests"]]
+    assert order == sorted(order)
 
 
 # ---------------------------------------------------------------- one submission, three forms, one grade

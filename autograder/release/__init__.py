@@ -51,7 +51,8 @@ Assignments: {names}.
 """
 
 
-def build_release(dest: Path = Path("release"), names: list[str] | None = None) -> list[Path]:
+def build_release(dest: Path = Path("release"), names: list[str] | None = None, *,
+                  gradescope_visibility: str = "") -> list[Path]:
     """Write the releases of ``names`` (default: every assignment) into ``dest``; return what was made.
 
     Returns the top-level artifacts: per assignment the handout folder and zip, the nbgrader
@@ -74,7 +75,8 @@ def build_release(dest: Path = Path("release"), names: list[str] | None = None) 
         _replace(dest / "nbgrader" / "source" / name)
         write_files(dest / "nbgrader", nbgrader_files(assignment))
         (dest / "gradescope").mkdir(exist_ok=True)
-        (dest / "gradescope" / f"{name}.zip").write_bytes(zip_bytes(gradescope_files(assignment)))
+        (dest / "gradescope" / f"{name}.zip").write_bytes(zip_bytes(gradescope_files(assignment,
+                                                                                    gradescope_visibility)))
         made += [dest / name, dest / f"{name}.zip", dest / "nbgrader" / "source" / name,
                  dest / "gradescope" / f"{name}.zip"]
     course = sorted(p.name for p in (dest / "nbgrader" / "source").iterdir() if p.is_dir())

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+
+from autograder import visibility as vis
 from autograder.assignments import ROOT, Assignment
-from autograder.release.files import EXECUTABLE, REGULAR, Files, engine_files
+from autograder.release.files import EXECUTABLE, REGULAR, Files, ReleaseError, engine_files
 
 SETUP_SH = """#!/usr/bin/env bash
 # Gradescope runs this once when it builds the autograder image (Ubuntu): Python deps, then the kit.
@@ -55,6 +58,9 @@ def main():
         shutil.copytree(submission, student, ignore=shutil.ignore_patterns(".*", "__pycache__"))
         note = convert_notebook(student, python, source)
         out = Path(tmp) / "out"
+        out.mkdir()
+        if (source / "visibility.json").is_file():  # when students see each check, chosen at release
+            shutil.copy(source / "visibility.json", out / "visibility.json")
         env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(source), os.environ.get("PYTHONPATH")])))
         proc = subprocess.run([python, "-m", "autograder", "grade", ASSIGNMENT, str(student.parent), "--out", str(out),
                                "--workers", "1", "--quiet"], cwd=source, env=env, capture_output=True, text=True)
@@ -98,12 +104,25 @@ base image). `setup.sh` installs torch 2.13.0 (CPU), numpy, matplotlib, pytest a
 `run_autograder` grades `/autograder/submission` ({name}.py, or a notebook) with the kit's
 judge and writes `/autograder/results/results.json`.
 
+What students see, and when: each check is a Gradescope test with the kit's message. Public
+checks (the ones the handout's self-check runs) are `visible` as soon as the submission is
+graded; hidden checks are `after_published` by default, so they appear when you publish the
+grades, and the summary tells students how many checks wait and until when. The choice is in
+`visibility.json` (`public`, `hidden`, and `checks` by test name; levels: hidden,
+after_due_date, after_published, visible): pass `--gradescope-visibility` to `release`, or edit
+it and upload the zip again.
+
 This archive holds the reference solution and the hidden checks: do not give it to students.
 """
 
 
-def gradescope_files(assignment: Assignment) -> Files:
+def gradescope_files(assignment: Assignment, visibility: str = "") -> Files:
+    """The autograder zip; ``visibility`` (a ``grade --visibility`` spec) says when students see each check."""
     name = assignment.name
+    try:
+        chosen = vis.parse(visibility, vis.check_names([assignment.suite(True), assignment.suite(False)]))
+    except vis.VisibilityError as e:
+        raise ReleaseError(f"--gradescope-visibility: {e}") from None
     files = engine_files(assignment, hidden=True)
     files.update({
         f"solutions/{assignment.filename}": (assignment.solution.read_bytes(), REGULAR),
@@ -111,5 +130,6 @@ def gradescope_files(assignment: Assignment) -> Files:
         "README.md": (GRADESCOPE_README.format(name=name).encode(), REGULAR),
         "setup.sh": (SETUP_SH.format().encode(), EXECUTABLE),
         "run_autograder": (RUN_AUTOGRADER.format(name=name).encode(), EXECUTABLE),
+        vis.FILE: ((json.dumps(chosen.to_json(), indent=2) + "\n").encode(), REGULAR),
     })
     return files
