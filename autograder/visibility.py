@@ -4,7 +4,7 @@ Gradescope knows four levels (hidden, after_due_date, after_published, visible).
 public check is ``visible`` (the student ran it in the self-check already) and a hidden check is
 ``after_published``, so hidden checks wait until the instructor publishes the grades. An instructor
 chooses otherwise with a spec such as ``hidden=after_due_date`` or ``public=visible,
-test_clears_the_gradients=hidden`` (per check, by test name). The choice is kept in the grading
+test_some_check=hidden`` (per check, by test name). The choice is kept in the grading
 folder (``visibility.json``), so reruns and ``--only`` keep it.
 """
 
