@@ -238,9 +238,10 @@ def test_handout_self_check_and_plain_pytest(release, tmp_path):
     assert tests.returncode == 0 and f"{len(exercises)} passed" in tests.stdout, tests.stdout + tests.stderr
 
 
-# Per assignment: a catalogued mistake in an exercise others build on; an exercise others reach, left as a stub
-# (where its body starts in the reference: a NotImplementedError goes before it).
-BUILT_ON = {
+# Per assignment: a catalogued mistake (in an exercise others build on, where checks build on others); an exercise
+# others reach, left as a stub (where its body starts in the reference: a NotImplementedError goes before it).
+SELF_CHECKED = {
+    "linear_regression": ("sgd_forgets_zero_grad", "sgd", "    with torch.no_grad():\n"),
     "gradient_descent": ("forward_adds", "forward", "    return x * w\n"),
     "linear_regression_concise": ("linear_net_default_init", "linear_net", "    net = nn.Sequential("),
     "logistic_regression": ("sigmoid_exp_over_one_plus_exp", "LogisticRegressionModel", "        super().__init__()"),
@@ -266,12 +267,13 @@ def _checks_building_on(name: str) -> dict[str, set[str]]:
     return found
 
 
-def test_every_assignment_with_checks_that_build_on_others_is_tried_below():
-    assert {n for n in NAMES if any(_checks_building_on(n).values())} == set(BUILT_ON)
+def test_every_assignment_is_tried_below():
+    assert set(SELF_CHECKED) == set(NAMES)
+    assert all(SELF_CHECKED[n][1] for n in NAMES if any(_checks_building_on(n).values()))
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", sorted(BUILT_ON))
+@pytest.mark.parametrize("name", sorted(SELF_CHECKED))
 def test_handout_self_check_judges_one_exercise_at_a_time(release, name, tmp_path):
     """Without the book's code in the handout, the self-check still gives each exercise its own verdict:
     passed on the reference, not implemented yet on the stub, FAILED with its cause for a catalogued mistake
@@ -281,12 +283,11 @@ def test_handout_self_check_judges_one_exercise_at_a_time(release, name, tmp_pat
     assignment = Assignment(name)
     exercises = assignment.exercises
     reference = assignment.solution.read_text(encoding="utf-8")
-    mistake_name, stubbed, first_line = BUILT_ON[name]
+    mistake_name, stubbed, first_line = SELF_CHECKED[name]
     mistake = next(v for v in catalogue(name)[0] if v.name == mistake_name)
     broken = mistake.exercise
     building_on = _checks_building_on(name)
-    assert any(broken in deps for deps in building_on.values())
-    dependents = {e for e, deps in building_on.items() if stubbed in deps}
+    assert stubbed is None or any(broken in deps for deps in building_on.values())
 
     table, _ = _self_check_table(folder, name, f"{name}.py")
     assert table == {e: "not implemented yet" for e in exercises}
@@ -299,7 +300,10 @@ def test_handout_self_check_judges_one_exercise_at_a_time(release, name, tmp_pat
     assert table[broken] == "FAILED" and all(h in text for h in mistake.hint), text
     assert all(table[e] in ("passed", f"waiting on {broken}") for e in exercises if e != broken), text
 
+    if stubbed is None:
+        return
     # An exercise others reach left as a stub, everything else implemented: the stub is the only thing to do.
+    dependents = {e for e, deps in building_on.items() if stubbed in deps}
     body_start = reference.index(first_line, re.search(rf"^(def|class) {stubbed}\b", reference, re.M).start())
     indent = first_line[: len(first_line) - len(first_line.lstrip())]
     partial = reference[:body_start] + f"{indent}raise NotImplementedError\n" + reference[body_start:]

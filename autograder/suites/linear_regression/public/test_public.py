@@ -46,7 +46,7 @@ def test_normal_peak(sub):
                  "normal([0, 1], 0, 1)", rtol=1e-6)
 
 
-@exercise("plot_normals")
+@exercise("plot_normals", builds_on=("normal",))
 def test_plot_normals_labels(sub):
     """three labelled curves with axis labels and a legend"""
     fig = expect_figure(sub.call("plot_normals"), "plot_normals()")
@@ -72,7 +72,7 @@ def test_add_vectorized(sub):
                  torch.tensor([4.0, 6.0]), "add_vectorized([1, 2], [3, 4])")
 
 
-@exercise("benchmark_addition")
+@exercise("benchmark_addition", builds_on=("Timer", "add_loop", "add_vectorized"))
 def test_benchmark_addition(sub):
     """returns two timings, the loop the slower"""
     loop, vec = (expect_float(v, "a timing") for v in expect_sequence(sub.call("benchmark_addition", 1000),
@@ -132,10 +132,11 @@ def test_sgd_small_step(sub):
     after = run.args[0][0]
     expect(run.is_same_object(after, w), "sgd should update the tensor itself, in place")
     expect_close(after, torch.tensor([0.0, 3.0]), "w after one step of 0.5 * grad / 2")
-    expect(after.grad is None or not after.grad.any(), "sgd should clear the gradient")
+    expect(after.grad is None or not after.grad.any(),
+           "sgd should clear the gradient: param.grad.zero_() after the update")
 
 
-@exercise("train")
+@exercise("train", builds_on=("data_iter", "linreg", "squared_loss", "sgd"))
 def test_train_on_the_book_data(sub):
     """recovers w = [2, -3.4], b = 4.2 from the book's synthetic data"""
     g = torch.Generator().manual_seed(0)
