@@ -267,6 +267,14 @@ def _checks_building_on(name: str) -> dict[str, set[str]]:
     return found
 
 
+def test_what_a_check_builds_on_is_an_exercise_the_grading_side_has_the_books_version_of():
+    for name in NAMES:
+        assignment = Assignment(name)
+        for exercise, deps in _checks_building_on(name).items():
+            assert exercise in assignment.exercises and exercise not in deps, (name, exercise)
+            assert deps <= set(assignment.exercises) & set(assignment.textbook or {}), (name, exercise, deps)
+
+
 def test_every_assignment_is_tried_below():
     assert set(SELF_CHECKED) == set(NAMES)
     assert all(SELF_CHECKED[n][1] for n in NAMES if any(_checks_building_on(n).values()))
