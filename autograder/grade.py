@@ -95,8 +95,9 @@ def grade(assignment: Assignment, submissions: Path, out: Path, *, workers: int 
     try:  # before any result is written: a bad choice is refused, never half applied
         known = vis.check_names([assignment.suite(True), assignment.suite(False)])
         chosen = vis.load(out, known)
-        if visibility is not None and vis.parse(visibility, known, chosen) != chosen:
-            vis.save(out, vis.parse(visibility, known, chosen))
+        wanted = chosen if visibility is None else vis.parse(visibility, known, chosen)
+        if wanted != chosen:
+            vis.save(out, wanted)
             restamp_visibility(out)  # up-to-date results are not regraded, but they must say the new choice
     except vis.VisibilityError as e:
         raise GradeError(str(e)) from None

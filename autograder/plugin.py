@@ -214,7 +214,8 @@ class GradingPlugin:
     def finish(self, student: str) -> None:
         result = self.results[student]
         if any(o.builds_on for o in result.outcomes):  # only then does it matter (StudentResult.waiting_on)
-            result.stubs = [e for e in result.exercises if e in still_stubs(self.students[student].source)]
+            stubs = still_stubs(self.students[student].source)  # one parse of the source, in the judge
+            result.stubs = [e for e in result.exercises if e in stubs]
         result.seconds = time.perf_counter() - self.started[student]
         self.on_result(result)
 

@@ -129,9 +129,8 @@ def _curves_of(test: dict) -> list[Curve]:
 
 
 def _list(value: Any, n: int) -> list:
-    """``value`` as a list of at least ``n`` items, ``n`` at most if it has more (older results have none: padded
-    with None; n = 0: as it is, up to 1000)."""
-    items = list(value[: n or 1000]) if isinstance(value, list) else []
+    """``value`` as a list of ``n`` items (older results have none: padded with None)."""
+    items = list(value[:n]) if isinstance(value, list) else []
     return items + [None] * (n - len(items))
 
 
@@ -302,7 +301,7 @@ class StudentResult:
                    seed=extra.get("seed", 0), isolation=extra.get("isolation", ""),
                    source_sha256=extra.get("source_sha256", ""), output=extra.get("stdout", ""),
                    note=str(extra.get("id_note", "")),
-                   stubs=[s for s in _list(extra.get("stubs"), 0) if isinstance(s, str)],
+                   stubs=[s for s in _list(extra.get("stubs"), len(extra.get("exercises", []))) if isinstance(s, str)],
                    environment=environment)
 
     def summary(self) -> str:

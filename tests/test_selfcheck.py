@@ -90,8 +90,10 @@ def test_grading_never_waits():
 def test_what_it_built_on_survives_the_results_file():
     r = result(outcome("forward", FAILED), outcome("loss", NOT_IMPLEMENTED, ("forward",), raised_in="forward"),
                outcome("cost", PASSED), outcome("ema", PASSED))
+    r.stubs = ["loss"]
     back = StudentResult.from_gradescope(r.to_gradescope())
     assert [(o.builds_on, o.raised_in) for o in back.outcomes] == [(o.builds_on, o.raised_in) for o in r.outcomes]
+    assert back.stubs == ["loss"]
     old = r.to_gradescope()
     del old["extra_data"]["builds_on"], old["extra_data"]["raised_in"]  # a results file from before
     assert all(o.builds_on == [] and o.raised_in == "" for o in StudentResult.from_gradescope(old).outcomes)
