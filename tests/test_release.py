@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import hashlib
+import html
 import json
 import os
 import re
@@ -24,6 +25,7 @@ from autograder.catalog import exercise_points
 from autograder.grade import grade
 from autograder.notebooks import fill_notebook, notebook_to_source
 from autograder.release import build_release, harness_modules, split_suite
+from autograder.release.nbgrader import HARNESS_FILE, HIDDEN_FOLDER, suite_checks
 from autograder.stubs import BEGIN, END, stub_for
 from autograder.visibility import check_names
 from tests.conftest import catalogue
@@ -387,7 +389,7 @@ def test_nbgrader_points_are_the_kits(release, name):
     ids = [c["metadata"]["nbgrader"]["grade_id"] for c in nb["cells"] if "nbgrader" in c["metadata"]]
     assert len(ids) == len(set(ids))
     assert sum(g["points"] for g in graded) == pytest.approx(sum(exercise_points(Assignment(name)).values()))
-    hidden = [c for c in nb["cells"] if "### BEGIN HIDDEN TESTS" in "".join(c["source"])]
+    hidden = [c for c in nb["cells"] if "check_hidden(" in "".join(c["source"])]
     assert len(hidden) == sum(1 for g in graded if g["points"] > 0)
 
 
@@ -413,8 +415,9 @@ for cell in nb["cells"]:
         score += meta["points"] if ok else 0.0
 print(json.dumps([score, total, failed]))
 """
+    course_side = notebook.parents[2] / HIDDEN_FOLDER
     proc = subprocess.run([sys.executable, "-c", script, str(notebook)], capture_output=True, text=True,
-                          env=_env(PYTHONPATH=""), timeout=600)
+                          env=_env(PYTHONPATH="", KIT_HIDDEN_CHECKS=str(course_side)), timeout=600)
     assert proc.returncode == 0, proc.stderr[-3000:]
     score, total, failed = json.loads(proc.stdout.strip().splitlines()[-1])
     return score, total, failed
@@ -429,6 +432,59 @@ def test_nbgrader_source_notebook_passes_its_own_tests(release, name):
     assert not failed and score == total > 0, "\n".join(failed)
 
 
+# A student's cell that draws each plotting exercise, as they would try it in Jupyter.
+TRY_PLOTS = {
+    "linear_regression": {"plot_normals": "fig = plot_normals()"},
+    "gradient_descent": {"plot_cost": "fig = plot_cost([0.0, 1.0, 2.0], [4.0, 1.0, 0.0])"},
+    "linear_regression_concise": {
+        "plot_fit": "X = torch.linspace(-1, 1, 20).reshape(-1, 1)\nfig = plot_fit(linear_net(1), X, X**3)"},
+    "logistic_regression": {"plot_probability": "fig = plot_probability(LogisticRegressionModel())"},
+}
+
+
+def _plot_exercises(assignment: Assignment) -> set[str]:
+    tree = ast.parse(assignment.solution.read_text(encoding="utf-8"))
+    return {n.name for n in tree.body if isinstance(n, ast.FunctionDef) and n.returns is not None
+            and ast.unparse(n.returns) == "Figure"}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", NAMES)
+def test_handout_notebook_draws_its_plots_inline(release, name, tmp_path):
+    """Executed in a Jupyter kernel (nbclient), the filled handout notebook shows each plot as an image: the
+    backend is the kernel's (inline), not one the student's module forces; grading sets its own (Agg)."""
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    assignment = Assignment(name)
+    assert set(TRY_PLOTS[name]) == _plot_exercises(assignment)
+    folder = tmp_path / name
+    shutil.copytree(release / name, folder)
+    filled = fill_notebook((folder / f"{name}.ipynb").read_bytes(), assignment.solution.read_text(encoding="utf-8"))
+    nb = nbformat.reads(filled.decode(), as_version=4)
+    cells = []
+    for cell in nb.cells:
+        if cell.get("id") == "self-check":
+            continue  # it reads the saved notebook; not what this test is about
+        cells.append(cell)
+        if cell.get("id") in TRY_PLOTS[name]:
+            cells.append(nbformat.v4.new_code_cell(TRY_PLOTS[name][cell["id"]], id=f"try-{cell['id']}"))
+    nb.cells = cells
+    env = {k: v for k, v in _env().items() if k != "MPLBACKEND"}
+    old = dict(os.environ)
+    os.environ.clear()
+    os.environ.update(env)  # the kernel inherits this process's environment
+    try:
+        nbclient.NotebookClient(nb, timeout=300, kernel_name="python3",
+                                resources={"metadata": {"path": str(folder)}}).execute()
+    finally:
+        os.environ.clear()
+        os.environ.update(old)
+    for exercise in TRY_PLOTS[name]:
+        outputs = next(c for c in nb.cells if c.get("id") == f"try-{exercise}").outputs
+        kinds = [o.get("output_type") for o in outputs]
+        assert any("image/png" in o.get("data", {}) for o in outputs), (exercise, kinds, outputs)
+
+
 # ---------------------------------------------------------------- the real nbgrader
 
 
@@ -439,7 +495,16 @@ def _nbgrader(course: Path, *args: str) -> subprocess.CompletedProcess:
     return proc
 
 
-def test_real_nbgrader_generates_and_autogrades(release, tmp_path):
+def _feedback_text(page: str) -> str:
+    """What a student reads on an nbgrader feedback page: its text, without markup (code is split in spans)."""
+    return html.unescape(re.sub(r"<[^>]+>", "", page))
+
+
+@pytest.mark.slow
+def test_real_nbgrader_grades_like_the_kit_and_its_feedback_holds_no_solution(release, tmp_path):
+    """The whole nbgrader flow, as an instructor runs it: generate_assignment, autograde, generate_feedback,
+    release_feedback. Scores are the kit's, no checksum warning fires, and nothing a student receives, the
+    released notebook or any feedback page, holds a line of the solution that the student did not write."""
     pytest.importorskip("nbgrader", reason="nbgrader is not installed (pip install nbgrader)")
     from nbgrader.api import Gradebook
 
@@ -448,26 +513,102 @@ def test_real_nbgrader_generates_and_autogrades(release, tmp_path):
     _nbgrader(course, "generate_assignment", MAIN, "--force")
     released = course / "release" / MAIN / f"{MAIN}.ipynb"
     assignment = Assignment(MAIN)
-    # What students get from nbgrader holds no solution and no hidden check either.
     texts = {f"folder:{p.name}": p.read_text(encoding="utf-8") for p in released.parent.iterdir()}
     texts[f"folder:{released.name}"] = "\n".join(
         "".join(c["source"]) for c in json.loads(released.read_bytes())["cells"])
     assert_no_leak(texts, assignment)
+
     solution = assignment.solution.read_text(encoding="utf-8")
-    for student, data in [("filled", fill_notebook(released.read_bytes(), solution)),
-                          ("untouched", released.read_bytes())]:
+    mistake = next(m for m in catalogue(MAIN)[0] if m.exercise == "sgd")
+    sources = {"filled": solution, "untouched": None, "mistaken": mistake.source(solution)}
+    notebooks_by_student = {}
+    for student, source in sources.items():
+        data = released.read_bytes() if source is None else fill_notebook(released.read_bytes(), source)
         folder = course / "submitted" / student / MAIN
         folder.mkdir(parents=True)
         (folder / f"{MAIN}.ipynb").write_bytes(data)
-    _nbgrader(course, "autograde", MAIN)
-    kit_max = sum(exercise_points(assignment).values())
+        # What `nbgrader submit` and `collect` leave next to a submission (release_feedback files by the secret).
+        (folder / "timestamp.txt").write_text("2026-12-01 12:00:00.000000 UTC")
+        (folder / "submission_secret.txt").write_text(f"secret-of-{student}")
+        notebooks_by_student[student] = data
+    proc = _nbgrader(course, "autograde", MAIN)
+    assert "has changed" not in proc.stdout + proc.stderr  # no cell differs from the source: no checksum warning
+
+    kit = tmp_path / "kit"
+    kit.mkdir()
+    for student, source in sources.items():
+        (kit / f"{student}.py").write_text(source or stub_for(assignment.solution), encoding="utf-8")
+    kit_scores = {r.student: r.score for r in grade(assignment, kit, tmp_path / "out", workers=2, quiet=True).results}
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}", course_id="d2l-linear-networks") as gb:
+        scores = {s: gb.find_submission(MAIN, s).score for s in sources}
         filled = gb.find_submission(MAIN, "filled")
-        untouched = gb.find_submission(MAIN, "untouched")
-        assert filled.max_score == pytest.approx(kit_max)
-        assert filled.score == pytest.approx(kit_max), [
+        assert filled.max_score == pytest.approx(sum(exercise_points(assignment).values()))
+        assert filled.score == filled.max_score, [
             (g.name, g.score) for nb in filled.notebooks for g in nb.grades if g.score != g.max_score]
-        assert untouched.score == 0
+    assert scores == pytest.approx(kit_scores)
+    assert scores["untouched"] == 0 < scores["mistaken"] < scores["filled"]
+
+    _nbgrader(course, "generate_feedback", MAIN)
+    exchange = tmp_path / "exchange"
+    exchange.mkdir()
+    exchange.chmod(0o777)  # nbgrader's exchange is shared by the course's users
+    _nbgrader(course, "release_feedback", MAIN, f"--Exchange.root={exchange}")
+    pages = sorted(exchange.rglob("*.html"))
+    assert len(pages) == len(sources), pages
+    for student, data in notebooks_by_student.items():
+        page = (course / "feedback" / student / MAIN / f"{MAIN}.html").read_text(encoding="utf-8")
+        assert any(p.read_text(encoding="utf-8") == page for p in pages)  # the page released is this page
+        text = _feedback_text(page)
+        assert "check_hidden(" in text and ("CheckFailed" in text) == (student != "filled")
+        # What the student wrote comes back to them; nothing else of the solution may.
+        own = {_norm(x) for x in notebook_to_source(data).splitlines() if x.strip()}
+        lines = [x for x in text.splitlines() if _norm(x) not in own]
+        assert_no_leak({f"feedback:{student}/{MAIN}.html": "\n".join(lines)}, assignment)
+
+
+def test_nbgrader_hidden_check_cell_needs_the_course_side(release, tmp_path):
+    """In a student's copy a hidden check only says when it runs; where nbgrader grades, it cannot pass unseen."""
+    folder = release / "nbgrader" / "source" / MAIN
+    call = "import kit_checks; kit_checks.check_hidden('sgd', 1)"
+    home = tmp_path / "home"
+    grading = tmp_path / "autograded" / "someone" / MAIN
+    for where in (home, grading):
+        shutil.copytree(folder, where)
+    env = _env(PYTHONPATH="")
+    env.pop("KIT_HIDDEN_CHECKS", None)
+    at_home = _run([sys.executable, "-c", call], home, env)
+    assert at_home.returncode == 0 and "it runs when your instructor grades" in at_home.stdout, at_home.stderr
+    unset = _run([sys.executable, "-c", call], grading, env)
+    assert unset.returncode != 0 and "KIT_HIDDEN_CHECKS is not set" in unset.stderr
+    wrong = _run([sys.executable, "-c", call], home, {**env, "KIT_HIDDEN_CHECKS": str(tmp_path)})
+    assert wrong.returncode != 0 and "holds no hidden checks" in wrong.stderr
+
+
+def test_nbgrader_course_keeps_the_hidden_side_out_of_what_nbgrader_copies(release):
+    """``source/<assignment>/`` is what generate_assignment copies to students, and its test cells are what
+    feedback shows: no solution and no hidden check there. The course side has them, and the config
+    points the kernel at it."""
+    course = release / "nbgrader"
+    for name in NAMES:
+        assignment = Assignment(name)
+        source = course / "source" / name
+        notebook = json.loads((source / f"{name}.ipynb").read_bytes())
+        kept = [c for c in notebook["cells"] if not c["metadata"].get("nbgrader", {}).get("solution")]
+        texts = {f"folder:{name}.ipynb": "\n".join("".join(c["source"]) for c in kept),
+                 f"folder:{HARNESS_FILE}": (source / HARNESS_FILE).read_text(encoding="utf-8")}
+        assert sorted(p.name for p in source.iterdir()) == sorted([f"{name}.ipynb", HARNESS_FILE])
+        assert_no_leak(texts, assignment)
+        side = course / HIDDEN_FOLDER / name
+        assert (side / "reference.py").read_text(encoding="utf-8") == notebooks.strip_markers(
+            assignment.solution.read_text(encoding="utf-8"))
+        table = json.loads((side / "checks.json").read_text(encoding="utf-8"))
+        named = [(m, n) for checks in table.values() for m, n in checks]
+        assert {n for _, n in named} == check_names([assignment.suite(True)])
+        assert len(set(named)) == len(named) == len(suite_checks(assignment, True))
+        calls = [c for c in notebook["cells"] if "check_hidden(" in "".join(c["source"])]
+        assert len(calls) == sum(len(v) for v in table.values())
+    config = (course / "nbgrader_config.py").read_text(encoding="utf-8")
+    assert f'os.environ["KIT_HIDDEN_CHECKS"] = str(Path(__file__).resolve().parent / "{HIDDEN_FOLDER}")' in config
 
 
 # ---------------------------------------------------------------- Gradescope

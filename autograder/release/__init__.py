@@ -9,10 +9,11 @@
   ``pytest`` in the folder. Never the reference solution, never a hidden check.
 - ``nbgrader/source/<name>/``: an nbgrader assignment (``<name>.ipynb`` with solution cells and
   test cells, plus ``kit_checks.py``, the in-kernel harness that runs the kit's checks) in an
-  nbgrader course (``nbgrader/nbgrader_config.py``). Hidden checks, the reference they compare
-  with and the suite modules only they use sit between ``### BEGIN HIDDEN TESTS`` and
-  ``### END HIDDEN TESTS``. Public checks are 0-point cells (feedback, as in the kit), so an
-  nbgrader grade equals the kit's.
+  nbgrader course (``nbgrader/nbgrader_config.py``). A hidden check's cell holds only a call;
+  the hidden checks, the reference they compare with and the suite modules only they use are in
+  ``nbgrader/kit_hidden/<name>/``, on the course side: nbgrader releases ``source/`` and shows
+  test cells in feedback, never that folder. Public checks are 0-point cells (feedback, as in
+  the kit), so an nbgrader grade equals the kit's.
 - ``gradescope/<name>.zip``: a Gradescope autograder (``setup.sh``, ``run_autograder`` and the
   kit with this assignment's full suite and solution). Instructor material: it holds the
   solution, so it is kept out of the handout folder.
@@ -34,7 +35,7 @@ from autograder.assignments import Assignment, all_assignments
 from autograder.release.files import ReleaseError, split_suite, write_files, zip_bytes
 from autograder.release.gradescope import gradescope_files
 from autograder.release.handout import handout_files
-from autograder.release.nbgrader import NBGRADER_CONFIG, harness_modules, nbgrader_files
+from autograder.release.nbgrader import HIDDEN_FOLDER, course_config, harness_modules, nbgrader_files
 
 __all__ = ["ReleaseError", "build_release", "harness_modules", "split_suite"]
 
@@ -44,7 +45,8 @@ RELEASE_README = """# Releases (made by `python -m autograder release`; do not e
 | for | what | where |
 | --- | --- | --- |
 | students | handout: stub, notebook, README, public checks | `<assignment>/`, `<assignment>.zip` |
-| nbgrader courses | course folder: `nbgrader_config.py`, `source/<assignment>/` | `nbgrader/` |
+| nbgrader courses | course folder: `nbgrader_config.py`, `source/<assignment>/`, `kit_hidden/` (instructors only) \
+| `nbgrader/` |
 | Gradescope | autograder zip (holds the solution and hidden checks: instructors only) | `gradescope/<assignment>.zip` |
 
 Assignments: {names}.
@@ -73,15 +75,14 @@ def build_release(dest: Path = Path("release"), names: list[str] | None = None, 
         write_files(dest / name, handout)
         (dest / f"{name}.zip").write_bytes(zip_bytes(handout, prefix=name))
         _replace(dest / "nbgrader" / "source" / name)
+        _replace(dest / "nbgrader" / HIDDEN_FOLDER / name)
         write_files(dest / "nbgrader", nbgrader_files(assignment))
         (dest / "gradescope").mkdir(exist_ok=True)
         (dest / "gradescope" / f"{name}.zip").write_bytes(zip_bytes(gradescope_files(assignment,
                                                                                     gradescope_visibility)))
         made += [dest / name, dest / f"{name}.zip", dest / "nbgrader" / "source" / name,
                  dest / "gradescope" / f"{name}.zip"]
-    course = sorted(p.name for p in (dest / "nbgrader" / "source").iterdir() if p.is_dir())
-    (dest / "nbgrader" / "nbgrader_config.py").write_text(NBGRADER_CONFIG.format(names=", ".join(course)),
-                                                          encoding="utf-8")
+    (dest / "nbgrader" / "nbgrader_config.py").write_bytes(course_config())
     released = sorted({p.stem for p in dest.glob("*.zip")} & set(known))
     (dest / "README.md").write_text(RELEASE_README.format(names=", ".join(released)), encoding="utf-8")
     return made + [dest / "nbgrader" / "nbgrader_config.py"]

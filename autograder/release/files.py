@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import io
+import json
 import stat
 import zipfile
 from dataclasses import dataclass
@@ -141,6 +142,17 @@ def engine_files(assignment: Assignment, *, hidden: bool) -> Files:
         if path.name == "__init__.py" and module_name(path) in packages:
             files[rel] = (_placeholder(module_name(path)), REGULAR)
     return files
+
+
+def fill_template(template: Path, **values: str) -> str:
+    """A template module with its ``NAME = ""  # the release fills this line in`` lines set to ``values``."""
+    text = template.read_text(encoding="utf-8")
+    for name, value in values.items():
+        line = f'{name} = ""  # the release fills this line in'
+        if text.count(line) != 1:
+            raise ReleaseError(f"{template}: the line {line!r} must appear once")
+        text = text.replace(line, f"{name} = {json.dumps(value)}")
+    return text
 
 
 def write_files(dest: Path, files: Files) -> list[Path]:

@@ -192,9 +192,8 @@ def _seed(test):
     return int.from_bytes(hashlib.sha256(f"0:notebook:{test}".encode()).digest()[:7], "big")
 
 
-def run_check(test, module):
-    """Run a check defined in a notebook cell, with its suite module's names, on the notebook's code."""
-    namespace = test.__globals__
+def run_check(test, module, namespace):
+    """Run a check with its suite module's names on the notebook's code (``namespace``: the notebook's names)."""
     home = importlib.import_module(module)
     test = types.FunctionType(test.__code__, home.__dict__, test.__name__, test.__defaults__, test.__closure__)
     sub = Submission(namespace)

@@ -11,14 +11,11 @@ textbook's versions of the other functions). Run the self-check with
     python -m autograder check linear_regression_concise
 """
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import torch  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from torch import nn  # noqa: E402
-from torch.utils import data  # noqa: E402
+import matplotlib.pyplot as plt
+import torch
+from matplotlib.figure import Figure
+from torch import nn
+from torch.utils import data
 
 
 def load_array(data_arrays: tuple[torch.Tensor, ...], batch_size: int, is_train: bool = True) -> data.DataLoader:

@@ -12,14 +12,11 @@ its own. Run the self-check with
     python -m autograder check logistic_regression
 """
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import torch  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from torch import nn  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
+from matplotlib.figure import Figure
+from torch import nn
 
 
 def sigmoid(z: torch.Tensor) -> torch.Tensor:

@@ -91,7 +91,7 @@ MISTAKES = [
 
 ALTERNATIVES = [
     alternative("cost_and_gradient_numpy_vectorised",
-                ("import torch  # noqa: E402\n", "import numpy as np  # noqa: E402\nimport torch  # noqa: E402\n"),
+                ("import torch\n", "import numpy as np\nimport torch\n"),
                 ("    total = 0.0\n    for x, y in zip(xs, ys):\n        total += loss(x, y, w)\n    return total / len(xs)",
                  "    return float(np.mean((np.asarray(xs) * w - np.asarray(ys)) ** 2))"),
                 ("    grad = 0.0\n    for x, y in zip(xs, ys):\n        grad += 2 * x * (x * w - y)\n    return grad / len(xs)",

@@ -48,7 +48,7 @@ MISTAKES = [
     mistake("train_concise_trains_a_copy", "train_concise",
             ("    data_iter = load_array((features, labels), batch_size)\n",
              "    net = copy.deepcopy(net)\n    data_iter = load_array((features, labels), batch_size)\n"),
-            ("import matplotlib\n", "import copy\n\nimport matplotlib\n"),
+            ("import matplotlib.pyplot as plt\n", "import copy\n\nimport matplotlib.pyplot as plt\n"),
             hint=("not a copy",)),
     mistake("cubic_data_flat_noise", "cubic_data",
             ("    y = X**3 + torch.randn(size, 1) / 10\n", "    y = X**3 + torch.randn(size) / 10\n"),
@@ -132,7 +132,7 @@ ALTERNATIVES = [
                  "    layers = [(\"hidden1\", nn.Linear(1, 8)), (\"relu\", nn.ReLU()), (\"hidden2\", nn.Linear(8, 8)),\n"
                  "              (\"tanh\", nn.Tanh()), (\"out\", nn.Linear(8, 1))]\n"
                  "    return nn.Sequential(OrderedDict(layers))\n"),
-                ("import matplotlib\n", "from collections import OrderedDict\n\nimport matplotlib\n")),
+                ("import matplotlib.pyplot as plt\n", "from collections import OrderedDict\n\nimport matplotlib.pyplot as plt\n")),
     alternative("plot_fit_pyplot_state",
                 ("    fig, ax = plt.subplots()\n    ax.scatter(features.numpy(), labels.numpy())\n"
                  "    ax.plot(features.numpy(), net(features).detach().numpy(), \"r-\", lw=5)\n    return fig\n",

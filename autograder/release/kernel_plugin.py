@@ -1,0 +1,8 @@
+"""nbgrader: a check's points live in its cell's metadata, so the decorator only marks it.
+
+Served to the notebook's kernel as ``autograder.plugin`` by ``kit_checks.py``.
+"""
+
+
+def exercise(name, points=1.0, builds_on=()):
+    return lambda test: test
