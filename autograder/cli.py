@@ -47,7 +47,8 @@ def cmd_grade(args: argparse.Namespace) -> int:
     try:
         batch = grade(assignment, Path(args.submissions), Path(args.out), workers=args.workers, limits=limits,
                       seed=args.seed, quiet=args.quiet, isolation=args.isolation, force=args.force,
-                      only=args.only, scheduler=args.scheduler, visibility=args.visibility)
+                      only=args.only, scheduler=args.scheduler, visibility=args.visibility,
+                      self_checks=args.self_checks)
     except GradeError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
@@ -145,6 +146,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="Gradescope visibility of the checks in results/*.json, e.g. hidden=after_due_date or "
                         "public=visible,hidden=after_published,TEST=hidden (levels: hidden, after_due_date, "
                         "after_published, visible; default public=visible,hidden=after_published); kept in OUT")
+    p.add_argument("--self-checks", action="store_true",
+                   help="also run the public checks, for 0 points: results then hold what students may see at once "
+                        "(the Gradescope autograder does this)")
     p.add_argument("--scheduler", metavar="tcp://HOST:PORT",
                    help="grade on this Dask cluster, one task per submission (needs the 'scale' extra; "
                         "--workers is then ignored)")

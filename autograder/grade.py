@@ -58,7 +58,7 @@ def batch_seed(out: Path, seed: int | None) -> int:
     return seed
 
 
-def up_to_date(out: Path, assignment: Assignment, found: Found) -> bool:
+def up_to_date(out: Path, assignment: Assignment, found: Found, self_checks: bool = False) -> bool:
     path = out / "results" / f"{found.student}.json"
     if found.error or not path.exists():
         return False
@@ -66,13 +66,19 @@ def up_to_date(out: Path, assignment: Assignment, found: Found) -> bool:
         extra = json.loads(path.read_text(encoding="utf-8"))["extra_data"]
     except (ValueError, KeyError, OSError):
         return False
-    return extra.get("assignment") == assignment.name and extra.get("source_sha256") == found.sha256
+    ran_self_checks = not all(extra.get("hidden") or [True])
+    return (extra.get("assignment") == assignment.name and extra.get("source_sha256") == found.sha256
+            and ran_self_checks == self_checks)
 
 
 def grade(assignment: Assignment, submissions: Path, out: Path, *, workers: int = 0, limits: Limits | None = None,
           seed: int | None = None, quiet: bool = False, isolation: str = "auto", force: bool = False,
-          only: list[str] | None = None, scheduler: str | None = None, visibility: str | None = None) -> Batch:
-    """Grade a folder of submissions into ``out``; with ``scheduler`` (tcp://HOST:PORT), on that Dask cluster."""
+          only: list[str] | None = None, scheduler: str | None = None, visibility: str | None = None,
+          self_checks: bool = False) -> Batch:
+    """Grade a folder of submissions into ``out``; with ``scheduler`` (tcp://HOST:PORT), on that Dask cluster.
+
+    ``self_checks``: also run the public checks, for 0 points, so results hold what students may see at once.
+    """
     started = time.perf_counter()
     limits = limits or Limits()
     if not submissions.is_dir():
@@ -102,16 +108,17 @@ def grade(assignment: Assignment, submissions: Path, out: Path, *, workers: int 
     except vis.VisibilityError as e:
         raise GradeError(str(e)) from None
     seed = batch_seed(out, seed)
-    todo = [f for f in found if (f.student in only if only else force or not up_to_date(out, assignment, f))]
+    todo = [f for f in found
+            if (f.student in only if only else force or not up_to_date(out, assignment, f, self_checks))]
 
     progress = Progress(len(todo), quiet=quiet)
     where = iso.describe(level) if scheduler is None else f"{isolation}, chosen by each Dask worker"
     progress.say(f"Grading {assignment.name}: {len(todo)} of {len(found)} submissions "
                  f"({len(found) - len(todo)} up to date); isolation: {where}; seed {seed}")
     if todo and scheduler is not None:
-        level = _run_on_cluster(scheduler, assignment, todo, out, limits, seed, isolation, progress)
+        level = _run_on_cluster(scheduler, assignment, todo, out, limits, seed, isolation, progress, self_checks)
     elif todo:
-        _run_judges(assignment, todo, out, workers, limits, seed, level, progress)
+        _run_judges(assignment, todo, out, workers, limits, seed, level, progress, self_checks)
     progress.close()
     wanted = {f.student for f in found}
     results = [r for r in read_results(out) if r.student in wanted]
@@ -129,10 +136,11 @@ def grade(assignment: Assignment, submissions: Path, out: Path, *, workers: int 
     return Batch(results, time.perf_counter() - started, out, level, len(todo))
 
 
-def job_file(assignment: str, out: Path, students: list[dict], seed: int, limits: Limits, isolation: str) -> dict:
+def job_file(assignment: str, out: Path, students: list[dict], seed: int, limits: Limits, isolation: str,
+             self_checks: bool = False) -> dict:
     """What one judge shard reads (``python -m autograder.shards JOB EVENTS_FD ...``)."""
     return {"assignment": assignment, "out": str(out), "students": students, "seed": seed,
-            "limits": asdict(limits), "isolation": isolation}
+            "limits": asdict(limits), "isolation": isolation, "self_checks": self_checks}
 
 
 def _clear_leftovers(out: Path) -> None:
@@ -144,19 +152,19 @@ def _clear_leftovers(out: Path) -> None:
 
 
 def _run_on_cluster(scheduler: str, assignment: Assignment, todo: list[Found], out: Path, limits: Limits, seed: int,
-                    isolation: str, progress: Progress) -> str:
+                    isolation: str, progress: Progress, self_checks: bool) -> str:
     try:
         from autograder.scaleout import ClusterError, grade_on_cluster
     except ImportError as e:
         raise GradeError(f"--scheduler needs Dask ({e}): pip install 'd2l-linear-autograder[scale]'") from None
     try:
-        return grade_on_cluster(scheduler, assignment, todo, out, limits, seed, isolation, progress)
+        return grade_on_cluster(scheduler, assignment, todo, out, limits, seed, isolation, progress, self_checks)
     except ClusterError as e:
         raise GradeError(str(e)) from None
 
 
 def _run_judges(assignment: Assignment, todo: list[Found], out: Path, workers: int, limits: Limits, seed: int,
-                level: str, progress: Progress) -> None:
+                level: str, progress: Progress, self_checks: bool) -> None:
     workers = max(1, min(workers or os.cpu_count() or 1, len(todo)))
     jobs_dir = out / ".jobs"
     shutil.rmtree(jobs_dir, ignore_errors=True)
@@ -168,7 +176,7 @@ def _run_judges(assignment: Assignment, todo: list[Found], out: Path, workers: i
     for k, shard in enumerate(shards):
         job = jobs_dir / f"shard-{k}.json"  # its judge logs to shard-k.log
         students = [f.record() for f in shard]
-        job.write_text(json.dumps(job_file(assignment.name, out, students, seed, limits, level)))
+        job.write_text(json.dumps(job_file(assignment.name, out, students, seed, limits, level, self_checks)))
         read_end, write_end = os.pipe()
         argv += [str(job), str(write_end)]
         ends.append(write_end)

@@ -37,9 +37,9 @@ class JudgeError(RuntimeError):
     """The grading suite itself could not run (not a problem of any submission)."""
 
 
-def pytest_args(suite: Path) -> list[str]:
+def pytest_args(*suites: Path) -> list[str]:
     return [
-        str(suite),
+        *map(str, suites),
         "-c", str(SUITES / "pytest.ini"),
         "--rootdir", str(SUITES),
         "--noconftest",  # only our plugin configures this session
@@ -59,6 +59,13 @@ def student_spec(record: dict) -> StudentSpec:
     """A student as a job (grade's shards, a Dask task) carries it: ``Found.record()``."""
     return StudentSpec(student=record["student"], source=record["source"].encode("utf-8"), error=record["error"],
                        sha256=record["sha256"], note=record.get("note", ""))
+
+
+def suites_of(assignment: Assignment, config: RunConfig) -> list[Path]:
+    """The suites a run collects: the hidden one grades; the public one is the self-check, or rides along."""
+    if not config.hidden:
+        return [assignment.suite(False)]
+    return [assignment.suite(True)] + ([assignment.suite(False)] if config.self_checks else [])
 
 
 def judge(assignment: Assignment, students: list[StudentSpec], config: RunConfig,
@@ -84,7 +91,7 @@ def judge(assignment: Assignment, students: list[StudentSpec], config: RunConfig
     log = io.StringIO()
     try:
         with contextlib.redirect_stdout(log):
-            code = pytest.main(pytest_args(assignment.suite(config.hidden)), plugins=[plugin])
+            code = pytest.main(pytest_args(*suites_of(assignment, config)), plugins=[plugin])
     finally:
         if own_pool:
             pool.close()
@@ -109,7 +116,8 @@ def _warm_up(torch) -> None:
 def serve(channel: socket.socket, isolation: str) -> None:
     """A long-lived judge (a Dask worker keeps one): one JSON request per line in, one JSON reply per line out.
 
-    ``{"op": "grade", "assignment", "student": {student, source, error, sha256}, "seed", "limits", "isolation"}``
+    ``{"op": "grade", "assignment", "student": {student, source, error, sha256}, "seed", "limits", "isolation",
+    "self_checks"}``
     answers ``{"ok": true, "result": <Gradescope dict>, "feedback_html": <page>}``; ``{"op": "status"}`` answers
     what this judge holds.
     A process of its own, not a thread of the caller: the judge's global random state (reference code seeds
@@ -148,7 +156,7 @@ def serve(channel: socket.socket, isolation: str) -> None:
                     spec = student_spec(request["student"])
                     pool = pool_for(request["isolation"])
                     config = RunConfig(seed=request["seed"], limits=Limits(**request["limits"]),
-                                       isolation=pool.isolation)
+                                       isolation=pool.isolation, self_checks=request.get("self_checks", False))
                     [result] = judge(Assignment(request["assignment"]), [spec], config, lambda r: None, pool=pool)
                     graded += 1
                     # The page is drawn here, on the worker, so that a cluster draws them in parallel.
@@ -175,7 +183,8 @@ def grade_shard(job: dict, events: io.TextIOBase, pool: WarmPool | None = None) 
     assignment = Assignment(job["assignment"])
     out = Path(job["out"])
     students = [student_spec(s) for s in job["students"]]
-    config = RunConfig(seed=job["seed"], limits=Limits(**job["limits"]), isolation=job["isolation"])
+    config = RunConfig(seed=job["seed"], limits=Limits(**job["limits"]), isolation=job["isolation"],
+                       self_checks=job.get("self_checks", False))
 
     def on_result(result: StudentResult) -> None:
         write_student(out, result)

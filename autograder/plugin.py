@@ -57,6 +57,9 @@ class RunConfig:
     limits: Limits = field(default_factory=Limits)
     hidden: bool = True
     isolation: str = "rlimits"
+    # With the hidden suite, also run the public checks, for 0 points: what students may see at once
+    # (Gradescope's `visible` tests), judged as grading judges them.
+    self_checks: bool = False
 
 
 CURVES = pytest.StashKey[list[Curve]]()
@@ -193,6 +196,8 @@ class GradingPlugin:
         name, points = (mark.args[0], float(mark.kwargs.get("points", 1.0))) if mark else ("?", 0.0)
         doc = (item.function.__doc__ or item.originalname).strip().splitlines()[0].rstrip(".")
         hidden = "hidden" in item.path.parts
+        if not hidden and self.config.hidden:
+            points = 0.0  # a self-check run alongside grading: feedback, never points
         base = dict(test=item.originalname, name=f"{name}: {doc}", exercise=name, points=points, hidden=hidden,
                     curves=item.stash.get(CURVES, []) if report.when == "call" else [],
                     builds_on=item.stash.get(OWN_VERSIONS, []))

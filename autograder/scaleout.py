@@ -88,7 +88,8 @@ def worker_judge(isolation: str = "auto") -> WarmJudge:
         return _JUDGE
 
 
-def grade_task(assignment: str, spec: dict, seed: int, limits: dict, isolation: str, fingerprint: str) -> dict:
+def grade_task(assignment: str, spec: dict, seed: int, limits: dict, isolation: str, fingerprint: str,
+               self_checks: bool = False) -> dict:
     """A Dask task: grade one submission with this worker's judge.
 
     Returns ``{"result": <the Gradescope result dict>, "feedback_html": <the student's feedback page>}``.
@@ -98,7 +99,7 @@ def grade_task(assignment: str, spec: dict, seed: int, limits: dict, isolation: 
         raise ClusterError(f"this worker's kit grades {assignment} differently from the client's (another "
                            "version of the kit or of its suites): install the same kit on every worker")
     request = {"op": "grade", "assignment": assignment, "student": spec, "seed": seed, "limits": limits,
-               "isolation": isolation}
+               "isolation": isolation, "self_checks": self_checks}
     # Far beyond the judge's own limit per submission: only a judge that hangs itself gets here.
     timeout = float(limits.get("submission_seconds", 300)) + 300
     try:
@@ -143,7 +144,7 @@ async def _resolve_isolation(requested: str) -> str:
 
 
 def grade_on_cluster(scheduler: str, assignment: Assignment, todo: list[Found], out: Path, limits: Limits,
-                     seed: int, isolation: str, progress: Progress) -> str:
+                     seed: int, isolation: str, progress: Progress, self_checks: bool = False) -> str:
     """Grade ``todo`` on the cluster, writing each result as it arrives; the workers' isolation levels."""
     client = connect(scheduler)
     try:
@@ -154,7 +155,7 @@ def grade_on_cluster(scheduler: str, assignment: Assignment, todo: list[Found], 
             raise ClusterError(f"a Dask worker cannot grade: {e}") from None
         used = ", ".join(sorted(set(levels.values())))
         progress.say(f"Dask scheduler {scheduler}: {len(levels)} workers; isolation on the workers: {used}")
-        failures = _run_tasks(client, assignment, todo, out, limits, seed, isolation, progress)
+        failures = _run_tasks(client, assignment, todo, out, limits, seed, isolation, progress, self_checks)
     finally:
         client.close()
     if failures:
@@ -179,7 +180,7 @@ def connect(scheduler: str, timeout: float | None = None) -> Client:
 
 
 def _run_tasks(client: Client, assignment: Assignment, todo: list[Found], out: Path, limits: Limits, seed: int,
-               isolation: str, progress: Progress) -> list[str]:
+               isolation: str, progress: Progress, self_checks: bool) -> list[str]:
     fingerprint = suite_fingerprint(assignment.name)
     batch = uuid.uuid4().hex[:8]
     futures = {}
@@ -187,7 +188,8 @@ def _run_tasks(client: Client, assignment: Assignment, todo: list[Found], out: P
         spec = found.record()
         # retries: a judge that died (it is restarted) gets one more go, elsewhere if Dask likes
         future = client.submit(grade_task, assignment.name, spec, seed, asdict(limits), isolation, fingerprint,
-                               key=f"grade-{assignment.name}-{found.student}-{batch}", pure=False, retries=1)
+                               self_checks, key=f"grade-{assignment.name}-{found.student}-{batch}", pure=False,
+                               retries=1)
         futures[future] = found
     failures = []
     for future in as_completed(futures, loop=client.loop):

@@ -657,6 +657,8 @@ def test_gradescope_autograder(release, tmp_path):
         data = json.loads((root / "results" / "results.json").read_text())
         _validate_gradescope(data)
         assert data["score"] == pytest.approx(expected), (label, proc.stdout[-3000:])
+        statuses = {t["status"] for t, h in zip(data["tests"], data["extra_data"]["hidden"]) if not h}
+        assert statuses == ({"passed"} if expected else {"failed"}), (label, statuses)
         assert sum(t["max_score"] for t in data["tests"]) == pytest.approx(kit_max)
         _assert_visibility(data, assignment, "visible", "after_published")
         assert "checks are shown once your instructor publishes the grades" in data["output"]
@@ -678,6 +680,10 @@ def _assert_visibility(data: dict, assignment: Assignment, public: str, hidden: 
     expected = [(checks or {}).get(n, hidden if h else public) for n, h in zip(names, flags)]
     assert [t["visibility"] for t in data["tests"]] == expected
     assert any(flags)  # grading runs the hidden suite: its checks are what Gradescope holds back
+    # The public checks ride along for 0 points, so students see at once what the self-check would say.
+    public = [t for t, h in zip(data["tests"], flags) if not h]
+    assert {n for n, h in zip(names, flags) if not h} == check_names([assignment.suite(False)])
+    assert all(t["max_score"] == 0 == t["score"] for t in public)
     order = [assignment.exercises.index(t["tags"][0]) for t in data["tests"]]
     assert order == sorted(order)
 

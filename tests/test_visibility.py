@@ -72,3 +72,24 @@ def test_results_json_carries_each_checks_visibility_in_exercise_order():
 
 def test_nothing_held_back_says_nothing():
     assert "shown" not in _result().to_gradescope(vis.parse("hidden=visible", CHECKS))["output"]
+
+
+def test_results_graded_without_the_self_checks_are_not_up_to_date_for_a_run_with_them(tmp_path):
+    """`grade --self-checks` after a plain `grade` (or the other way round) regrades: results say what ran."""
+    from autograder.assignments import Assignment
+    from autograder.grade import up_to_date
+    from autograder.intake import Found
+
+    found = Found(student="s", source=b"x = 1\n")
+    result = _result()
+    result.assignment, result.source_sha256 = "linear_regression", found.sha256
+    (tmp_path / "results").mkdir()
+    path = tmp_path / "results" / "s.json"
+    path.write_text(json.dumps(result.to_gradescope()))
+    assignment = Assignment("linear_regression")
+    assert up_to_date(tmp_path, assignment, found, self_checks=True)  # test_p is a public check
+    assert not up_to_date(tmp_path, assignment, found, self_checks=False)
+    result.outcomes = [o for o in result.outcomes if o.hidden]
+    path.write_text(json.dumps(result.to_gradescope()))
+    assert up_to_date(tmp_path, assignment, found, self_checks=False)
+    assert not up_to_date(tmp_path, assignment, found, self_checks=True)
