@@ -191,7 +191,13 @@ class Zygote:
     def spawn(self, limits: Limits) -> Runner:
         self.wait_ready()
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
-        request = {"op": "spawn", "tmp_base": self.tmp, "limits": asdict(limits)}
+        bounds = asdict(limits)
+        if self.cgroup.path is not None:
+            # The pids cgroup bounds the runner's processes and counts a refused fork, which lets the message
+            # name the cause; RLIMIT_NPROC would refuse first, uncounted, and it counts every process of the
+            # runner's uid (every runner's): it stays the fallback where no cgroup bounds them.
+            bounds["processes"] = None
+        request = {"op": "spawn", "tmp_base": self.tmp, "limits": bounds}
         self.control.settimeout(30)
         socket.send_fds(self.control, [json.dumps(request).encode()], [theirs.fileno()])
         theirs.close()
