@@ -1,4 +1,4 @@
-"""Command line: ``python -m autograder list | check | grade | report | release | stubs``."""
+"""Command line: ``python -m autograder list | check | grade | report | release | stubs | audit``."""
 
 from __future__ import annotations
 
@@ -110,6 +110,21 @@ def cmd_stubs(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_audit(args: argparse.Namespace) -> int:
+    from autograder.audit import AuditError, audit, write_json
+
+    assignment = assignments.get(args.assignment)
+    try:
+        result = audit(assignment, workers=args.workers, exercises=args.exercise or None)
+    except AuditError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    print(result.table())
+    if args.json:
+        write_json(result, Path(args.json))
+    return 0 if not result.survivors else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m autograder", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -123,6 +138,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int)
     p.add_argument("--timeout", type=float, help="seconds per call (default 10)")
     p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("audit", help="mutation audit: does the grading suite catch each mutant of the reference?")
+    p.add_argument("assignment")
+    p.add_argument("--json", metavar="FILE", help="also write the audit as JSON")
+    p.add_argument("--workers", type=int, default=0, help="parallel judges (default: number of cores)")
+    p.add_argument("--exercise", action="append", metavar="NAME", help="only this exercise's mutants (repeatable)")
+    p.set_defaults(func=cmd_audit)
 
     p = sub.add_parser("grade", help="grade a folder of submissions")
     p.add_argument("assignment")

@@ -282,6 +282,7 @@ def describe_figure(value: Any) -> dict | None:
                 "label": str(ln.get_label()),
                 "color": matplotlib.colors.to_hex(ln.get_color()),
                 "linestyle": str(ln.get_linestyle()),
+                "linewidth": float(ln.get_linewidth()),
             })
         scatters = [
             np.asarray(c.get_offsets(), dtype=np.float64)
@@ -292,6 +293,7 @@ def describe_figure(value: Any) -> dict | None:
             "xlabel": ax.get_xlabel(), "ylabel": ax.get_ylabel(), "title": ax.get_title(),
             "lines": lines, "scatters": scatters,
             "legend": [t.get_text() for t in legend.get_texts()] if legend is not None else None,
+            "grid": any(g.get_visible() for g in [*ax.get_xgridlines(), *ax.get_ygridlines()]),
         })
     plt.close(value)
     return {"axes": axes}

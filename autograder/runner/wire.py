@@ -62,6 +62,7 @@ class Line:
     label: str
     color: str
     linestyle: str
+    linewidth: float = 0.0
 
 
 @dataclass
@@ -72,6 +73,7 @@ class Axes:
     lines: list[Line] = field(default_factory=list)
     scatters: list[np.ndarray] = field(default_factory=list)
     legend: list[str] | None = None
+    grid: bool = False
 
 
 @dataclass
@@ -321,6 +323,10 @@ def _as_str(x: Any) -> str:
     return x if isinstance(x, str) else ""
 
 
+def _as_float(x: Any) -> float:
+    return float(x) if isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(x) else 0.0
+
+
 def _as_array(x: Any) -> np.ndarray:
     if isinstance(x, np.ndarray):
         return x.astype(np.float64, copy=False)
@@ -335,7 +341,7 @@ def _figure(desc: Any) -> FigureInfo:
             continue
         lines = [
             Line(_as_array(ln.get("x")), _as_array(ln.get("y")), _as_str(ln.get("label")),
-                 _as_str(ln.get("color")), _as_str(ln.get("linestyle")))
+                 _as_str(ln.get("color")), _as_str(ln.get("linestyle")), _as_float(ln.get("linewidth")))
             for ln in ax.get("lines", []) if isinstance(ln, dict)
         ]
         legend = ax.get("legend")
@@ -346,5 +352,6 @@ def _figure(desc: Any) -> FigureInfo:
             lines=lines,
             scatters=[_as_array(s) for s in ax.get("scatters", [])],
             legend=[_as_str(t) for t in legend] if isinstance(legend, list) else None,
+            grid=ax.get("grid") is True,
         ))
     return FigureInfo(axes)

@@ -102,7 +102,9 @@ ALTERNATIVES = [
                  "        if cost_val < best_cost:\n            best_w, best_cost = w, cost_val\n"
                  "    return float(best_w), costs",
                  "    costs = [float(cost(xs, ys, w)) for w in ws]\n"
-                 "    best_cost, best_w = min(zip(costs, ws))\n"
+                 # the index breaks ties as the docstring says (the first); min(zip(costs, ws)) would take the
+                 # smaller w, which the tie check rightly fails
+                 "    best_cost, _, best_w = min(zip(costs, range(len(ws)), ws))\n"
                  "    return float(best_w), costs")),
     alternative("plot_cost_pyplot_state",
                 ("    fig, ax = plt.subplots(figsize=(4.5, 2.5))\n    ax.plot(ws, costs)\n    ax.set_xlabel(\"w\")\n"

@@ -55,3 +55,19 @@ def test_best_w(sub, rng):
             hint = "best_w is the index of the smallest cost: return ws[i], not i"
         expect(abs(got - float(ws[i])) < 1e-9,
                f"on ws = {label}, grid_search returned best_w = {got:.6g}, expected {float(ws[i]):.6g}. {hint}")
+
+
+@exercise("grid_search", points=1)
+def test_the_first_of_tied_candidates_wins(sub, rng):
+    """where several candidates tie for the smallest cost, best_w is the first of them in ws"""
+    sub.substitute(FOR_TRAINING)
+    # y = 2 x on small integers: w = 2 - 0.5 and w = 2 + 0.5 cost exactly the same in floating point.
+    xs, ys = [1.0, 2.0, 3.0], [2.0, 4.0, 6.0]
+    tied = [1.5, 2.5] if float(torch.rand(1, generator=rng)) < 0.5 else [2.5, 1.5]
+    ws = [0.0, tied[0], 4.0, tied[1]]
+    got, _ = _search(sub, xs, ys, ws)
+    got = expect_float(got, "best_w", hint="return the best w as a number")
+    expect(abs(got - tied[0]) < 1e-12,
+           f"on ws = {ws}, whose candidates {tied[0]} and {tied[1]} tie for the smallest cost, grid_search returned "
+           f"best_w = {got:g}, expected the first of them, {tied[0]:g}: replace the best only on a strictly smaller "
+           "cost")

@@ -36,7 +36,10 @@ def test_start_restarts_and_stop_records(sub):
            "(self.tik = time.time()) and stop() must subtract it")
     timer.call("start")
     sub.advance_clock(2.0)
-    timer.call("stop")
+    second = expect_float(timer.call("stop"), "the second stop()")
+    expect(abs(second - 2.0) < 1e-6,
+           f"the second stop() returned {second:g} for 2 s since the last start(): stop() returns the time it has "
+           "just measured, the last of self.times")
     times = expect_sequence(timer.get("times"), "timer.times",
                             hint="stop() appends each measured time to self.times")
     values = [round(float(t), 6) for t in times]

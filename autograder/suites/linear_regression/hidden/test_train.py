@@ -73,3 +73,21 @@ def test_losses_are_the_mean_loss_over_all_data(sub, rng):
             "(not the last minibatch; mean, not sum)")
     expect_close(torch.tensor(losses[-1]), torch.tensor(expected), "the recorded loss for the final w and b",
                  rtol=1e-4, atol=1e-9, hint=hint)
+
+
+@exercise("train", points=1)
+def test_starts_from_the_prescribed_initialisation(sub, rng):
+    """starts from w ~ N(0, 0.01) of shape (d, 1) and b = zeros(1), which train(..., num_epochs=0) returns"""
+    sub.substitute(FOR_TRAIN)
+    X, y = torch.randn(50, 400, generator=rng), torch.randn(50, 1, generator=rng)
+    w, b, losses = expect_sequence(sub.call("train", X, y, num_epochs=0), "train(features, labels, num_epochs=0)",
+                                   length=3, hint="return w, b, losses")
+    w = expect_tensor(w, "w before any epoch", shape=(400, 1))
+    b = expect_tensor(b, "b before any epoch")
+    expect(b.numel() == 1 and not b.detach().any(), f"b before any epoch is {b.tolist()}, expected torch.zeros(1)")
+    # 400 draws: the mean is within 6 standard errors of 0 and the std within 8 of 0.01 for every seed.
+    mean, std = float(w.detach().mean()), float(w.detach().std())
+    expect(abs(mean) < 0.003 and 0.007 < std < 0.013,
+           f"w before any epoch has mean {mean:.3g} and std {std:.3g}, expected w ~ N(0, 0.01): "
+           "torch.normal(0, 0.01, size=(d, 1))")
+    expect(len(expect_sequence(losses, "losses")) == 0, f"train(..., num_epochs=0) recorded {len(losses)} losses")

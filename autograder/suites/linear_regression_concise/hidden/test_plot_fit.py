@@ -59,3 +59,15 @@ def test_red_line_of_the_predictions(sub, rng):
     colors = [ln.color for ln in fits]
     expect(RED in colors, f"the line of the predictions is {colors[0]}, expected red ({RED}): {LINE} ('r-' or "
            "color='red')")
+
+
+@exercise("plot_fit", points=1)
+def test_the_line_is_drawn_as_the_docstring_says(sub, rng):
+    """the red line of the predictions is solid, of width 5 ("r-", lw=5)"""
+    ax, x, _, fit = _figure(sub, rng)
+    fits = [ln for ln in ax.lines if _same(ln.x, x) and _same(ln.y, fit) and ln.color == RED]
+    expect(bool(fits), f"no red line shows the predictions net(features): {LINE}")
+    expect(any(ln.linestyle == "-" for ln in fits),
+           f"the red line is drawn {fits[0].linestyle!r}, expected solid ('-'): {LINE}")
+    widths = sorted({ln.linewidth for ln in fits})
+    expect(any(abs(w - 5) < 1e-9 for w in widths), f"the red line has width {widths[0]:g}, expected lw=5: {LINE}")

@@ -65,6 +65,18 @@ def test_horizontal_line_at_one_half(sub):
     flat = [ln for ln in ax.lines if len(ln.y) >= 2 and np.allclose(ln.y, 0.5, rtol=0, atol=1e-9)]
     expect(flat, f"{label} has no horizontal line at probability 0.5: draw the decision threshold, as the lecture "
            "does with ax.plot([0, 10], [0.5, 0.5], c='r') (or ax.axhline(0.5))")
+    spans = [float(np.ptp(ln.x)) for ln in flat]
+    expect(max(spans) > 0, f"the line at probability 0.5 starts and ends at hours = {flat[0].x[0]:g}: draw it across "
+           "the hours, ax.plot([min(hours), max(hours)], [0.5, 0.5], c='r')")
+    colors = sorted({ln.color for ln in flat})
+    expect("#ff0000" in colors, f"the line at probability 0.5 is {colors[0]}, expected red (c='r')")
+
+
+@exercise("plot_probability", points=1)
+def test_grid(sub):
+    """draws a grid"""
+    ax, _, label = _plot(sub)
+    expect(ax.grid, f"{label} shows no grid lines: call ax.grid()")
 
 
 @exercise("plot_probability", points=1)

@@ -78,3 +78,16 @@ def test_returns_float_labels(sub, rng):
            "0. and 1., e.g. (model(x) >= threshold).float()")
     values = set(got.reshape(-1).tolist())
     expect(values <= {0.0, 1.0}, f"{what} holds the values {sorted(values)[:4]}, expected only 0. and 1.: {RULE}")
+
+
+@exercise("predict", points=1)
+def test_a_probability_at_the_threshold_is_labelled_1(sub, rng):
+    """a probability equal to the threshold is labelled 1. (model(x) >= threshold)"""
+    # x = -b / w puts the logit at 0 up to rounding; the labels are compared with the model's own probabilities,
+    # computed here as the substituted model computes them, so a tie stays a tie.
+    model, x, probs = _setup(sub, torch.zeros(4))
+    for threshold in sorted({float(p) for p in probs.reshape(-1)}):
+        got, what = _labels(sub, model, x, threshold)
+        expected = (probs >= threshold).double()
+        expect_close(got.double(), expected, what, rtol=0, atol=1e-6,
+                     hint=f"a probability equal to the threshold gets the label 1.: {RULE}")
