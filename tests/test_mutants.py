@@ -212,3 +212,22 @@ def test_the_audit_reports_a_deliberately_weak_check(tmp_path):
     assert data["by_exercise"]["relu"]["survived"] == 0 < data["by_exercise"]["relu"]["killed"]
     assert ("double", "return None") not in survivors  # a trivial return fails even this check
     assert "Survivors" in proc.stdout and "return x / 2" in proc.stdout
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", [a.name for a in all_assignments()])
+def test_the_readme_shows_each_assignments_audit_as_measured(name):
+    """The kit measures its own suites: the README's audit table is what the audit finds now, and no mutant
+    costs an exercise other than its own."""
+    import re
+
+    from autograder.assignments import ROOT
+    from autograder.audit import audit
+
+    result = audit(Assignment(name), workers=2)
+    assert not [v.row() for v in result.verdicts if v.cross], "a mutant costs another exercise"
+    row = re.search(rf"^\| {name} \| (\d+) \| (\d+) \| (\d+) \| (\d+) \|", (ROOT / "README.md").read_text(), re.M)
+    assert row, f"the README has no audit row for {name}"
+    measured = (len(result.verdicts), len(result.killed), len(result.equivalent), len(result.survivors))
+    assert tuple(map(int, row.groups())) == measured, (
+        f"README says {row.groups()}, the audit finds {measured}: {[v.row() for v in result.survivors]}")
