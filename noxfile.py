@@ -60,8 +60,9 @@ def release(session: nox.Session) -> None:
 
 @nox.session
 def lint(session: nox.Session) -> None:
-    """ruff, and the stubs must match the solutions they are generated from."""
+    """ruff; the stubs must match the solutions they are generated from; every assignment must validate."""
     session.install("ruff")
     session.run("ruff", "check", ".")
     install(session)
     session.run("python", "-m", "autograder", "stubs", "--check")
+    session.run("python", "-m", "autograder", "validate")  # marks, coverage of each exercise, points tables

@@ -1,4 +1,4 @@
-"""Command line: ``python -m autograder list | check | grade | report | release | stubs | audit``."""
+"""Command line: ``python -m autograder list | check | grade | report | release | stubs | validate | audit``."""
 
 from __future__ import annotations
 
@@ -110,6 +110,22 @@ def cmd_stubs(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_validate(args: argparse.Namespace) -> int:
+    from autograder.validate import problems, write_table
+
+    chosen = [assignments.get(n) for n in args.assignments] or assignments.all_assignments()
+    found = []
+    for a in chosen:
+        if args.write and write_table(a):
+            print(f"wrote the points table of assignments/{a.name}/README.md")
+        found += problems(a)
+    for problem in found:
+        print(problem)
+    if not found:
+        print(f"{len(chosen)} assignment(s) valid: {', '.join(a.name for a in chosen)}")
+    return 1 if found else 0
+
+
 def cmd_audit(args: argparse.Namespace) -> int:
     from autograder.audit import AuditError, audit, write_json
 
@@ -138,6 +154,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int)
     p.add_argument("--timeout", type=float, help="seconds per call (default 10)")
     p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("validate", help="check an assignment as authored: marks, coverage, points tables")
+    p.add_argument("assignments", nargs="*", help="default: every assignment")
+    p.add_argument("--write", action="store_true", help="regenerate the points tables in the READMEs first")
+    p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("audit", help="mutation audit: does the grading suite catch each mutant of the reference?")
     p.add_argument("assignment")

@@ -10,7 +10,6 @@ folder (``visibility.json``), so reruns and ``--only`` keep it.
 
 from __future__ import annotations
 
-import ast
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -88,12 +87,9 @@ def from_json(data: object, known_checks: Iterable[str] | None = None) -> Visibi
 
 def check_names(suites: Iterable[Path]) -> set[str]:
     """The test functions of these suite folders, read from the source (no import: grading never imports torch)."""
-    names = set()
-    for folder in suites:
-        for path in sorted(folder.glob("test_*.py")):
-            tree = ast.parse(path.read_text(encoding="utf-8"))
-            names.update(n.name for n in tree.body if isinstance(n, ast.FunctionDef) and n.name.startswith("test"))
-    return names
+    from autograder.validate import suite_checks
+
+    return {c.name for folder in suites for c in suite_checks(folder)}
 
 
 def save(out: Path, visibility: Visibility) -> None:

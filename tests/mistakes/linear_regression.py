@@ -98,6 +98,14 @@ MISTAKES = [
     mistake("add_loop_integer_accumulator", "add_loop",
             ("c = torch.zeros(len(a), dtype=torch.result_type(a, b))", "c = torch.zeros(len(a), dtype=torch.int64)"),
             hint=("add_loop(a, b) is wrong",)),
+    mistake("add_vectorized_concatenates", "add_vectorized",
+            ("def add_vectorized(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:\n"
+             '    """Elementwise a + b of two 1-D tensors with a single tensor operation."""\n'
+             "    ### BEGIN SOLUTION\n    return a + b\n",
+             "def add_vectorized(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:\n"
+             '    """Elementwise a + b of two 1-D tensors with a single tensor operation."""\n'
+             "    ### BEGIN SOLUTION\n    return torch.cat([a, b])\n"),
+            hint=("shape (2000,)", "expected (1000,)")),
     mistake("benchmark_constant_timings", "benchmark_addition",
             ("    return loop_seconds, vectorized_seconds\n", "    return 1.0, 0.0\n"),
             hint=("the call itself took",), trivial=True),
