@@ -1,4 +1,4 @@
-"""Command line: ``python -m autograder list | check | grade | report | release | stubs | validate | audit``."""
+"""Command line: ``python -m autograder list | check | grade | report | release | stubs | new | validate | audit``."""
 
 from __future__ import annotations
 
@@ -110,6 +110,21 @@ def cmd_stubs(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_new(args: argparse.Namespace) -> int:
+    from autograder.scaffold import ScaffoldError, new_assignment
+
+    try:
+        written = new_assignment(args.name)
+    except ScaffoldError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    for path in written:
+        print(f"wrote {path}")
+    print(f"Next: python -m autograder validate {args.name}; python -m autograder audit {args.name}; then replace "
+          "the example exercise `scale` with your own, keeping both clean.")
+    return 0
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     from autograder.validate import problems, write_table
 
@@ -154,6 +169,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int)
     p.add_argument("--timeout", type=float, help="seconds per call (default 10)")
     p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("new", help="start a new assignment: solution, suites, catalogue, README and stub")
+    p.add_argument("name", help="the assignment's name, a module name (e.g. softmax_regression)")
+    p.set_defaults(func=cmd_new)
 
     p = sub.add_parser("validate", help="check an assignment as authored: marks, coverage, points tables")
     p.add_argument("assignments", nargs="*", help="default: every assignment")

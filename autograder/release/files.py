@@ -14,6 +14,7 @@ from autograder.assignments import SUITES, Assignment
 
 PACKAGE = Path(__file__).resolve().parent.parent  # the autograder package
 RELEASE_CODE = Path(__file__).resolve().parent  # making releases needs the solutions: never in a handout
+SCAFFOLD = PACKAGE / "scaffold"  # the templates of `new`
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 EXECUTABLE = 0o755
 REGULAR = 0o644
@@ -123,8 +124,8 @@ def engine_files(assignment: Assignment, *, hidden: bool) -> Files:
             continue
         if path.is_relative_to(SUITES) and path.parent != SUITES and not path.is_relative_to(suite):
             continue  # another assignment's suite
-        if not hidden and path.is_relative_to(RELEASE_CODE):
-            continue
+        if not hidden and (path.is_relative_to(RELEASE_CODE) or path.is_relative_to(SCAFFOLD)):
+            continue  # making releases needs the solutions, authoring is the instructor's: neither is a student's
         files[rel.as_posix()] = (_read(path), _mode(path))
     if hidden:
         return files
