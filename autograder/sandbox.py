@@ -104,6 +104,8 @@ class PidsCgroup:
                 try:
                     self.path.rmdir()
                     return
+                except FileNotFoundError:
+                    return  # removed already (by the judge, or by the process that made it)
                 except OSError:
                     time.sleep(0.02)
 
@@ -262,6 +264,11 @@ class Zygote:
             os.close(self.pidfd)
             self.pidfd = None
 
+    def release_host_files(self) -> None:
+        """The zygote's folder and cgroup on the host; idempotent, for whoever outlives the zygote."""
+        self.cgroup.remove()
+        shutil.rmtree(self.host_tmp, ignore_errors=True)
+
     def close(self) -> None:
         try:
             self.sweep()
@@ -273,8 +280,7 @@ class Zygote:
         if self.pidfd is not None:
             os.close(self.pidfd)
             self.pidfd = None
-        self.cgroup.remove()
-        shutil.rmtree(self.host_tmp, ignore_errors=True)
+        self.release_host_files()
 
 
 class OutputTail:

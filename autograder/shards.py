@@ -103,6 +103,8 @@ def main(argv: list[str]) -> int:
     for zygote in zygotes:
         if zygote is not None:
             zygote.process.wait()
+            # A judge that died (a submission killed it) could not clean up after its zygote: this process can.
+            zygote.release_host_files()
     return failed
 
 

@@ -10,6 +10,7 @@ import ctypes
 import importlib
 import os
 import platform
+import tempfile
 import textwrap
 from pathlib import Path
 
@@ -249,10 +250,16 @@ def classmates(request, tmp_path_factory):
         (subs / f"z_honest_{k}.py").write_text(LINEAR.solution.read_text())
     (subs / "z_honest_stub.py").write_text(LINEAR.stub.read_text())
     shm_before = _shm_keys()
+    folders_before = _zygote_folders()
     batch = grade(LINEAR, subs, root / "out", workers=1, limits=Limits(call_seconds=5, processes=64),
                   quiet=True, isolation=level)
     return {"results": {r.student: r for r in batch.results}, "isolation": batch.isolation,
-            "skipped": skipped, "shm_before": shm_before, "level": level}
+            "skipped": skipped, "shm_before": shm_before, "level": level,
+            "left_folders": _zygote_folders() - folders_before}
+
+
+def _zygote_folders() -> set[str]:
+    return {p.name for p in Path(tempfile.gettempdir()).glob("autograder-*")}
 
 
 def test_classmates_graded_after_hostiles_keep_exact_grades(classmates):
@@ -265,6 +272,11 @@ def test_classmates_graded_after_hostiles_keep_exact_grades(classmates):
 
 def test_nothing_a_submission_started_outlives_the_batch(classmates):
     assert _hostile_processes() == []
+
+
+def test_no_zygote_folder_outlives_the_batch(classmates):
+    """Even where a submission killed its judge, the process that started the zygotes removes their folders."""
+    assert classmates["left_folders"] == set()
 
 
 def test_no_sysv_object_outlives_the_batch(classmates):
