@@ -37,6 +37,7 @@ class _Finder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
 
     def __init__(self, sources):
         self.sources = dict(sources)
+        self.files = {}  # module name -> its file on the course side (hidden modules read their folder)
 
     def find_spec(self, fullname, path=None, target=None):
         if fullname not in self.sources:
@@ -48,6 +49,8 @@ class _Finder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
 
     def exec_module(self, module):
         source, _ = self.sources[module.__name__]
+        if module.__name__ in self.files:
+            module.__file__ = self.files[module.__name__]
         # Not a file name: a traceback through these modules shows no source line.
         exec(compile(source, "<kit " + module.__name__ + ">", "exec", dont_inherit=True), module.__dict__)
 
@@ -92,6 +95,7 @@ def _load_hidden(folder):
         package = parts[-1] == "__init__"
         name = ".".join(parts[:-1] if package else parts)
         _finder.sources[name] = (path.read_text(encoding="utf-8"), package)
+        _finder.files[name] = str(path)
         sys.modules.pop(name, None)
     _harness.load_reference(ASSIGNMENT, (folder / "reference.py").read_text(encoding="utf-8"))
     for exercise, checks in json.loads((folder / "checks.json").read_text(encoding="utf-8")).items():

@@ -4,48 +4,22 @@ The lecture keeps `w` global; here it is an argument, as in the assignment. Exer
 build on earlier ones are graded with these substituted for the student's earlier
 functions, so one bug costs one exercise. This is public lecture code; the reference
 solution itself never enters a runner.
+
+The book's code is in ``book/<exercise>.py``, one real module per exercise as printed (linted, and
+graded against the reference by the kit's tests); an exercise whose book version calls another's
+brings that one along.
 """
 
-FORWARD = '''
-def forward(x, w):
-    return x * w
-'''
+from pathlib import Path
 
-LOSS = FORWARD + '''
-def loss(x, y, w):
-    y_pred = forward(x, w)
-    return (y_pred - y) ** 2
-'''
+BOOK = {p.stem: p.read_text(encoding="utf-8") for p in sorted((Path(__file__).resolve().parent / "book").glob("*.py"))
+        if p.stem != "__init__"}
 
-COST = LOSS + '''
-def cost(xs, ys, w):
-    cost = 0
-    for x, y in zip(xs, ys):
-        y_pred = forward(x, w)
-        cost += (y_pred - y) ** 2
-    return cost / len(xs)
-'''
-
-GRADIENT = '''
-def gradient(xs, ys, w):
-    grad = 0
-    for x, y in zip(xs, ys):
-        grad += 2 * x * (x * w - y)
-    return grad / len(xs)
-'''
-
-LINEAR_MODEL = '''
-import torch
-
-class LinearModel(torch.nn.Module):
-    def __init__(self):
-        super(LinearModel, self).__init__()
-        self.linear = torch.nn.Linear(1, 1)
-
-    def forward(self, x):
-        y_pred = self.linear(x)
-        return y_pred
-'''
+FORWARD = BOOK["forward"]
+LOSS = FORWARD + BOOK["loss"]
+COST = LOSS + BOOK["cost"]
+GRADIENT = BOOK["gradient"]
+LINEAR_MODEL = BOOK["LinearModel"]
 
 # By exercise name: what a check that builds on that exercise is given in its place.
 TEXTBOOK = {"forward": FORWARD, "loss": LOSS, "cost": COST, "gradient": GRADIENT, "LinearModel": LINEAR_MODEL}

@@ -1,0 +1,5 @@
+import torch
+
+
+def linreg(X, w, b):
+    return torch.matmul(X, w) + b
