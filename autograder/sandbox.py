@@ -267,7 +267,13 @@ class Zygote:
     def release_host_files(self) -> None:
         """The zygote's folder and cgroup on the host; idempotent, for whoever outlives the zygote."""
         self.cgroup.remove()
-        shutil.rmtree(self.host_tmp, ignore_errors=True)
+        # A runner's process that the sweep has just killed may still be writing there as it dies: the
+        # folder goes once nothing is added to it any more.
+        for _ in range(50):
+            shutil.rmtree(self.host_tmp, ignore_errors=True)
+            if not os.path.exists(self.host_tmp):
+                return
+            time.sleep(0.02)
 
     def close(self) -> None:
         try:
