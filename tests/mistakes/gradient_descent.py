@@ -87,6 +87,9 @@ MISTAKES = [
     mistake("train_linear_model_no_zero_grad", "train_linear_model",
             ("        optimizer.zero_grad()\n", ""),
             hint=("optimizer.zero_grad()",)),
+    mistake("grid_search_last_of_ties", "grid_search",
+            ("        if cost_val < best_cost:\n", "        if cost_val <= best_cost:\n"),
+            hint=("strictly smaller",)),
 ]
 
 ALTERNATIVES = [

@@ -112,6 +112,9 @@ MISTAKES = [
             ('    ax.set_xlabel("Hours")\n    ax.set_ylabel("Probability of Pass")',
              '    ax.set_xlabel("hours")\n    ax.set_ylabel("probability of pass")'),
             hint=("'Hours'",)),
+    mistake("predict_strict_comparison", "predict",
+            ("(model(x) >= threshold).float()\n    ### END", "(model(x) > threshold).float()\n    ### END"),
+            hint=("(>=, not >)",)),
 ]
 
 ALTERNATIVES = [
