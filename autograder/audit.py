@@ -146,9 +146,10 @@ def audit(assignment: Assignment, *, workers: int = 0, exercises: list[str] | No
           keep: Path | None = None) -> Audit:
     """Grade every mutant of the reference (of ``exercises``, default all) in one batch and sort them."""
     source = assignment.solution.read_text(encoding="utf-8")
-    found = [m for m in mutants(source, assignment.exercises) if exercises is None or m.exercise in exercises]
+    every = mutants(source, assignment.exercises)
+    found = [m for m in every if exercises is None or m.exercise in exercises]
     marked = equivalents(assignment)
-    stale = set(marked) - {m.id for m in mutants(source, assignment.exercises)}
+    stale = set(marked) - {m.id for m in every}
     if stale:
         raise AuditError(f"{EQUIVALENTS_FILE} of {assignment.name} names mutants the reference no longer has: "
                          f"{', '.join(sorted(stale))} (the code changed: look at them again)")

@@ -38,6 +38,9 @@ class Check:
     points: float | None
     builds_on: tuple[str, ...]
     problem: str = ""  # why the mark cannot be read, if it cannot
+    doc: str = ""  # the first line of its docstring: the name students see
+    source: str = ""  # the function without its decorators
+    decorators: int = 1
 
     @property
     def where(self) -> str:
@@ -48,9 +51,15 @@ def suite_checks(folder: Path) -> list[Check]:
     """Every ``test*`` function of the suite folder's ``test_*.py`` files, with its mark as written."""
     found = []
     for path in sorted(folder.glob("test_*.py")):
-        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        text = path.read_text(encoding="utf-8")
+        lines = text.splitlines()
+        for node in ast.parse(text).body:
             if isinstance(node, ast.FunctionDef) and node.name.startswith("test"):
-                found.append(_read_mark(path, node))
+                check = _read_mark(path, node)
+                check.doc = (ast.get_docstring(node) or node.name).strip().splitlines()[0].rstrip(".")
+                check.source = "\n".join(lines[node.lineno - 1: node.end_lineno])
+                check.decorators = len(node.decorator_list)
+                found.append(check)
     return found
 
 

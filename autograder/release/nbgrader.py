@@ -13,13 +13,12 @@ and the students' copies, so nbgrader's checksums never change.
 
 from __future__ import annotations
 
-import ast
 import json
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
-from autograder import notebooks
+from autograder import notebooks, validate
 from autograder.assignments import Assignment
 from autograder.notebooks import Cell, Segment
 from autograder.release.files import (
@@ -64,25 +63,12 @@ class Check:
 def suite_checks(assignment: Assignment, hidden: bool) -> list[Check]:
     """The checks of a suite in pytest's collection order, read from the source (nothing imported)."""
     checks = []
-    for path in sorted(assignment.suite(hidden).glob("test_*.py")):
-        text = path.read_text(encoding="utf-8")
-        lines = text.splitlines()
-        for node in ast.parse(text).body:
-            if not isinstance(node, ast.FunctionDef) or not node.name.startswith("test"):
-                continue
-            where = f"{path}:{node.lineno}"
-            marks = [d for d in node.decorator_list
-                     if isinstance(d, ast.Call) and getattr(d.func, "id", getattr(d.func, "attr", "")) == "exercise"]
-            if len(marks) != 1 or len(node.decorator_list) != 1:
-                raise ReleaseError(f"{where}: a check needs exactly one decorator, @exercise(...)")
-            try:
-                exercise = ast.literal_eval(marks[0].args[0])
-                points = float(next((ast.literal_eval(k.value) for k in marks[0].keywords if k.arg == "points"), 1.0))
-            except (ValueError, IndexError, TypeError) as e:
-                raise ReleaseError(f"{where}: @exercise needs literal arguments ({e})") from None
-            doc = (ast.get_docstring(node) or node.name).strip().splitlines()[0].rstrip(".")
-            source = "\n".join(lines[node.lineno - 1: node.end_lineno])
-            checks.append(Check(module_name(path), node.name, exercise, points, doc, source, hidden))
+    for c in validate.suite_checks(assignment.suite(hidden)):
+        if c.problem or c.decorators != 1 or c.exercise is None or c.points is None:
+            why = f" ({c.problem})" if c.problem else ""
+            raise ReleaseError(f"{c.where}: {c.name} needs exactly one decorator, @exercise(...) with literal "
+                               f"arguments{why}: run `python -m autograder validate`")
+        checks.append(Check(module_name(c.path), c.name, c.exercise, c.points, c.doc, c.source, hidden))
     return checks
 
 

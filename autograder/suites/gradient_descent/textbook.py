@@ -4,16 +4,11 @@ The lecture keeps `w` global; here it is an argument, as in the assignment. Exer
 build on earlier ones are graded with these substituted for the student's earlier
 functions, so one bug costs one exercise. This is public lecture code; the reference
 solution itself never enters a runner.
-
-The book's code is in ``book/<exercise>.py``, one real module per exercise as printed (linted, and
-graded against the reference by the kit's tests); an exercise whose book version calls another's
-brings that one along.
 """
 
-from pathlib import Path
+from autograder import book
 
-BOOK = {p.stem: p.read_text(encoding="utf-8") for p in sorted((Path(__file__).resolve().parent / "book").glob("*.py"))
-        if p.stem != "__init__"}
+BOOK = book.read(__file__)  # exercise -> the source of book/<exercise>.py
 
 FORWARD = BOOK["forward"]
 LOSS = FORWARD + BOOK["loss"]

@@ -3,16 +3,11 @@
 Exercises that build on earlier ones (``train``, ``benchmark_addition``, ``plot_normals``) are graded with
 these substituted for the student's earlier functions, so one bug costs one exercise.
 This is public textbook code; the reference solution itself never enters a runner.
-
-The book's code is in ``book/<exercise>.py``, one real module per exercise as printed (linted, and
-graded against the reference by the kit's tests); an exercise whose book version calls another's
-brings that one along.
 """
 
-from pathlib import Path
+from autograder import book
 
-BOOK = {p.stem: p.read_text(encoding="utf-8") for p in sorted((Path(__file__).resolve().parent / "book").glob("*.py"))
-        if p.stem != "__init__"}
+BOOK = book.read(__file__)  # exercise -> the source of book/<exercise>.py
 
 TIMER = BOOK["Timer"]
 NORMAL = BOOK["normal"]

@@ -7,16 +7,11 @@ draws the book's ``linear_net``. The book builds the linear network and trains i
 level; here the same lines sit in ``linear_net(num_inputs)`` and ``train_concise(...)``,
 whose loop records the loss on all the data after each epoch as the book prints it. This
 is public textbook code; the reference solution itself never enters a runner.
-
-The book's code is in ``book/<exercise>.py``, one real module per exercise as printed (linted, and
-graded against the reference by the kit's tests); an exercise whose book version calls another's
-brings that one along.
 """
 
-from pathlib import Path
+from autograder import book
 
-BOOK = {p.stem: p.read_text(encoding="utf-8") for p in sorted((Path(__file__).resolve().parent / "book").glob("*.py"))
-        if p.stem != "__init__"}
+BOOK = book.read(__file__)  # exercise -> the source of book/<exercise>.py
 
 LOAD_ARRAY = BOOK["load_array"]
 LINEAR_NET = BOOK["linear_net"]

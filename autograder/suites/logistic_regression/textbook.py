@@ -6,16 +6,11 @@ student's versions, so one bug costs one exercise. The lecture's class takes no 
 and uses ``F.sigmoid``; here it takes ``num_inputs`` (default 1, the lecture's model) and
 uses ``torch.sigmoid``, which ``F.sigmoid`` forwards to. This is public lecture code; the
 reference solution itself never enters a runner.
-
-The book's code is in ``book/<exercise>.py``, one real module per exercise as printed (linted, and
-graded against the reference by the kit's tests); an exercise whose book version calls another's
-brings that one along.
 """
 
-from pathlib import Path
+from autograder import book
 
-BOOK = {p.stem: p.read_text(encoding="utf-8") for p in sorted((Path(__file__).resolve().parent / "book").glob("*.py"))
-        if p.stem != "__init__"}
+BOOK = book.read(__file__)  # exercise -> the source of book/<exercise>.py
 
 MODEL = BOOK["LogisticRegressionModel"]
 SIGMOID = BOOK["sigmoid"]

@@ -1,0 +1,16 @@
+"""The book's own code, which a check is given in place of the exercises it builds on.
+
+Each suite keeps it in ``suites/<name>/book/<exercise>.py``: one real module per exercise, as
+printed (linted, and graded against the reference by the kit's tests). The suite's ``textbook.py``
+says what each check is given; an exercise whose book version calls another's brings that one along.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def read(textbook_file: str) -> dict[str, str]:
+    """Exercise name -> the source of its book version, from the ``book/`` folder beside ``textbook_file``."""
+    folder = Path(textbook_file).resolve().parent / "book"
+    return {p.stem: p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.py")) if p.stem != "__init__"}
