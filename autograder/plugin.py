@@ -25,6 +25,8 @@ import torch
 
 from autograder.assignments import Assignment
 from autograder.checks import CheckFailed, recording_curves
+from autograder.diagnosis import Diagnosis, Observed, with_causes
+from autograder.mistakes import Variant, catalogue
 from autograder.results import ERROR, FAILED, NOT_IMPLEMENTED, PASSED, Curve, StudentResult, TestOutcome
 from autograder.sandbox import Limits, WarmPool
 from autograder.stubs import still_stubs
@@ -96,6 +98,9 @@ class GradingPlugin:
         self.collected: list[pytest.Item] = []
         self.setup_errors: list[str] = []  # the grader's own failures, for the instructor
         self.environment = judge_environment()
+        # The suites' causes of failures; only where the catalogue is (a handout's self-check has none).
+        self.diagnosis = Diagnosis(catalogue(assignment.name)[0])
+        self.pool_in_use: WarmPool | None = None
 
     # ------------------------------------------------------------ collection
 
@@ -129,6 +134,7 @@ class GradingPlugin:
 
     @pytest.fixture(scope="session")
     def student(self, request: pytest.FixtureRequest, pool: WarmPool):
+        self.pool_in_use = pool
         spec = self.students[request.param]
         self.started[spec.student] = time.perf_counter()
         # The pool's level is the one in force (a long-lived caller's shared pool may differ from the config).
@@ -149,27 +155,35 @@ class GradingPlugin:
 
     @pytest.fixture
     def sub(self, student: Submission, request: pytest.FixtureRequest):
+        own_versions = self._prepare(student, request.node)
+        if own_versions:
+            request.node.stash[OWN_VERSIONS] = own_versions
+        student.observed = []
+        yield student
+        student.observed = None
+        student.unpatch()  # a fake clock or substitutions: undone before the next test
+
+    def _prepare(self, sub: Submission, item: pytest.Item) -> list[str]:
+        """Make ``sub`` ready for the check ``item``; returns the exercises it builds on that run on its own code."""
         # Derived apart from the inputs' seed (``rng``): replaying the runner's generators predicts nothing.
-        student.reseed(derive_seed(self.config.seed, request.node.originalname, "runner"))
-        mark = request.node.get_closest_marker("exercise")
-        student.checking(mark.args[0] if mark else "?", set(self.assignment.exercises))
+        sub.reseed(derive_seed(self.config.seed, item.originalname, "runner"))
+        mark = item.get_closest_marker("exercise")
+        sub.checking(mark.args[0] if mark else "?", set(self.assignment.exercises))
         builds_on = list(mark.kwargs.get("builds_on", ())) if mark else []
         textbook = self.assignment.textbook
         if builds_on and textbook is not None:
-            student.substitute({name: textbook[name] for name in builds_on})
-        else:
-            request.node.stash[OWN_VERSIONS] = builds_on
-        yield student
-        student.unpatch()  # a fake clock or substitutions: undone before the next test
+            sub.substitute({name: textbook[name] for name in builds_on})
+            return []
+        return builds_on
 
     @pytest.fixture
     def rng(self, request: pytest.FixtureRequest) -> torch.Generator:
-        return torch.Generator().manual_seed(self._seed(request))
+        return torch.Generator().manual_seed(self._seed(request.node))
 
-    def _seed(self, request: pytest.FixtureRequest) -> int:
+    def _seed(self, item: pytest.Item) -> int:
         # Not the student: the same inputs for everyone is fairer (no one draws the hard case alone), the same
         # code gets the same score under any name, and a judge computes each reference curve once per batch.
-        return derive_seed(self.config.seed, request.node.originalname)
+        return derive_seed(self.config.seed, item.originalname)
 
     # ------------------------------------------------------------ outcomes
 
@@ -205,16 +219,64 @@ class GradingPlugin:
             return TestOutcome(**base, earned=points, status=PASSED)
         exc = call.excinfo.value if call.excinfo else None
         if isinstance(exc, SubmissionError):
-            status = NOT_IMPLEMENTED if exc.not_implemented else FAILED
-            return TestOutcome(**base, earned=0.0, status=status, message=str(exc), raised_in=exc.raised_in)
+            if exc.not_implemented:
+                return TestOutcome(**base, earned=0.0, status=NOT_IMPLEMENTED, message=str(exc),
+                                   raised_in=exc.raised_in)
+            return TestOutcome(**base, earned=0.0, status=FAILED, message=self._diagnosed(item, name, str(exc)),
+                               raised_in=exc.raised_in)
         if isinstance(exc, CheckFailed):
-            return TestOutcome(**base, earned=0.0, status=FAILED, message=str(exc))
+            return TestOutcome(**base, earned=0.0, status=FAILED, message=self._diagnosed(item, name, str(exc)))
         if isinstance(exc, AssertionError):
             return TestOutcome(**base, earned=0.0, status=FAILED, message=str(exc).split("\nassert ")[0])
         # A bug in the suite, or a value the suite did not foresee: fail the check, but say so.
         what = f"{type(exc).__name__}: {exc}" if exc else report.longreprtext[-500:]
         return TestOutcome(**base, earned=0.0, status=ERROR,
                            message=f"the grader could not check this ({what}); please tell your instructor")
+
+    # ------------------------------------------------------------ diagnosis
+
+    def _diagnosed(self, item: pytest.Item, exercise: str, message: str) -> str:
+        """The message, with the cause of each catalogued mistake that reads on this check exactly as the student's
+        code did (autograder.diagnosis)."""
+        sub = item.funcargs.get("sub")
+        observed = getattr(sub, "observed", None)
+        if not isinstance(sub, Submission) or observed is None:
+            return message
+        check = f"{item.path}::{item.originalname}"
+        return with_causes(message, self.diagnosis.causes(check, exercise, list(observed),
+                                                          lambda m: self._replay(item, m)))
+
+    def _replay(self, item: pytest.Item, mistake: Variant) -> Observed | None:
+        """What the check ``item`` reads from the reference with ``mistake`` in it; None where it passes the check.
+
+        Trusted code (the catalogue's), but run in a runner like a student's: the judge's own clock, random state,
+        warning filters and modules stay untouched."""
+        sub = Submission(self.pool_in_use, mistake.source(self._reference_source()).encode(), self.assignment.filename,
+                         self.assignment.name, self.config.limits)
+        try:
+            self._prepare(sub, item)
+            sub.observed = []
+            kwargs = {}
+            for param in inspect.signature(item.function).parameters:
+                kwargs[param] = (sub if param == "sub" else torch.Generator().manual_seed(self._seed(item))
+                                 if param == "rng" else item.funcargs[param])
+            with recording_curves():
+                try:
+                    item.function(**kwargs)
+                except AssertionError:  # CheckFailed, SubmissionError: the mistake fails this check
+                    return list(sub.observed)
+                # The check itself could not judge the mistake's value: nothing to compare with.
+                except Exception:  # noqa: BLE001
+                    return None
+            return None
+        except SubmissionError:  # the mistake's module did not load or could not be prepared
+            return None
+        finally:
+            sub.close()
+
+    @functools.cache  # noqa: B019 - one plugin per batch
+    def _reference_source(self) -> str:
+        return self.assignment.solution.read_text(encoding="utf-8")
 
     def finish(self, student: str) -> None:
         result = self.results[student]

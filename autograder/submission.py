@@ -113,6 +113,9 @@ class Submission:
         self._fork_denials: int | None = None  # forks the pids cgroup had refused when this runner started
         self.deadline: float | None = None  # wall clock for the whole submission
         self.output = ""  # tail of what the student's code printed
+        # What the current check read from the module, in order (autograder.diagnosis compares it with what the
+        # same check read from catalogued mistakes); None when nobody asks.
+        self.observed: list | None = None
 
     # ------------------------------------------------------------ lifecycle
 
@@ -192,6 +195,7 @@ class Submission:
 
     def has(self, name: str) -> bool:
         self.ensure()
+        self._observe(("has", name, name in self.names))
         return name in self.names
 
     def call(self, name: str, *args: Any, **kwargs: Any) -> Any:
@@ -241,12 +245,15 @@ class Submission:
         reply, bufs, refs = self._send_call(header, label, args, kwargs)
         dec = wire.Decoder(bufs)
         try:
-            return Run(value=dec.decode(reply.get("value")),
-                       args=dec.decode(reply.get("args", [])) or [],
-                       kwargs=dec.decode(reply.get("kwargs", {"__dict__": []})) or {},
-                       sent_refs=refs)
+            run = Run(value=dec.decode(reply.get("value")),
+                      args=dec.decode(reply.get("args", [])) or [],
+                      kwargs=dec.decode(reply.get("kwargs", {"__dict__": []})) or {},
+                      sent_refs=refs)
         except wire.ProtocolError as e:
+            self._observe("unreadable")
             raise SubmissionError(f"{label} returned something the grader cannot read ({e})") from None
+        self._observe(("returned", run.value, run.args, run.kwargs))
+        return run
 
     def _send_call(self, header: dict, label: str, args: tuple, kwargs: dict) -> tuple[dict, list, dict]:
         enc = wire.Encoder(number_tensors=True, to_handle=_remote_to_wire)
@@ -254,6 +261,7 @@ class Submission:
         if isinstance(header.get("target"), str):
             self.ensure()
             if header["target"] not in self.names:
+                self._observe(("missing", header["target"]))
                 raise SubmissionError(
                     f"`{header['target']}` is missing from your module: define it with the name and "
                     "signature given in the assignment")
@@ -274,6 +282,7 @@ class Submission:
         try:
             reply, bufs = runner.request(header, buffers, timeout=timeout)
         except RunnerTimeout:
+            self._observe("timeout")
             if timeout < self.limits.call_seconds:
                 raise SubmissionError(
                     f"{label} was stopped: checking this submission took more than "
@@ -282,12 +291,15 @@ class Submission:
                 f"{label} did not return within {self.limits.call_seconds:g} s: look for an infinite loop "
                 "(a `while` whose condition never changes, a generator that never stops)") from None
         except RunnerDied as e:
+            self._observe("died")
             raise SubmissionError(f"the submission's process {e} during {label}") from None
         except wire.ProtocolError as e:
+            self._observe("unreadable")
             runner.kill()
             raise SubmissionError(f"{label} sent back something the grader cannot read ({e})") from None
         if not reply.get("ok"):
             error = reply.get("error") or {}
+            self._observe(("raised", str(error.get("type")), str(error.get("message"))))
             if hints.is_out_of_memory(error):
                 raise SubmissionError(
                     f"{label} used more than {self.limits.memory_bytes / GiB:g} GiB of memory (the limit per "
@@ -313,7 +325,12 @@ class Submission:
 
     def _decode(self, header: dict, bufs: list) -> Any:
         value = wire.Decoder(bufs).decode(header.get("value"))
+        self._observe(("returned", value))
         return value
+
+    def _observe(self, event: Any) -> None:
+        if self.observed is not None:
+            self.observed.append(event)
 
 
 def _remote_to_wire(enc: wire.Encoder, value: Any, depth: int) -> dict:

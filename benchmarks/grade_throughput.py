@@ -4,7 +4,7 @@
     python -m benchmarks.grade_throughput --sizes 10          # a quick look
 
 In one run: generates N submissions (a mix like a real class: correct ones, correct alternatives,
-one or two catalogued mistakes from tests/mistakes, untouched stubs), then measures
+one or two catalogued mistakes from autograder/suites/<assignment>/mistakes.py, untouched stubs), then measures
 
   (a) the kit: ``grade.grade`` with ``--workers`` = cores (judges, warm zygotes, one sandboxed runner
       forked per submission), for every size, sampling the memory of the grading processes;

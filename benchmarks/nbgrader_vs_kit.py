@@ -4,7 +4,7 @@
 
 Builds the release, generates the nbgrader student notebook (`nbgrader generate_assignment`),
 fills N copies: correct ones (the reference) and buggy ones (the catalogued mistakes of
-tests/mistakes, one per copy, in turn), then grades them twice: with `nbgrader autograde`
+autograder/suites/<assignment>/mistakes.py, one per copy, in turn), then grades them twice: with `nbgrader autograde`
 (a fresh kernel, a torch import and every check per notebook, all in the notebook's process)
 and with `python -m autograder grade` on the very same .ipynb files (warm forked runners).
 Prints both wall times, the ratio, and whether every notebook got the same score from both.

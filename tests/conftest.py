@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import importlib
 import secrets
 import shutil
 from concurrent.futures import ThreadPoolExecutor
@@ -14,18 +13,15 @@ import pytest
 
 from autograder.assignments import Assignment
 from autograder.grade import grade
+from autograder.mistakes import Variant, catalogue
 from autograder.results import StudentResult
 from autograder.sandbox import Limits
 from autograder.warm_judge import WarmJudge
-from tests.variants import Variant, write_variants
+from tests.trivial import trivial_variants
+from tests.variants import write_variants
 
 SEEDS = 50  # the reference is graded under this many different input seeds
 REPEATS = 20  # one imperfect submission graded this many times, each under its own seed
-
-
-def catalogue(name: str) -> tuple[list[Variant], list[Variant]]:
-    module = importlib.import_module(f"tests.mistakes.{name}")
-    return module.MISTAKES, module.ALTERNATIVES
 
 
 class GradedClass:
@@ -75,6 +71,9 @@ def graded_class(tmp_path_factory):
         folder.mkdir()
         reference = assignment.solution.read_text()
         write_variants(folder, reference, assignment.filename, mistakes + alternatives)
+        for variant in trivial_variants(reference, list(assignment.exercises)):
+            (folder / f"trivial_{variant.name}").mkdir()
+            (folder / f"trivial_{variant.name}" / assignment.filename).write_text(variant.source)
         shutil.copy(assignment.stub, folder / "untouched_stub.py")
         graded = GradedClass(assignment, folder, root / "out")
         limits = Limits(call_seconds=20)
@@ -90,3 +89,10 @@ def graded_class(tmp_path_factory):
         return graded
 
     return get
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # A test that grades a whole class is end to end: the slow tier.
+    for item in items:
+        if "graded_class" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)

@@ -11,8 +11,8 @@ from __future__ import annotations
 import shutil
 
 from autograder.assignments import ROOT, all_assignments
+from autograder.mistakes import Variant
 from tests.conftest import catalogue
-from tests.variants import Variant
 
 # (student, how their submission is laid out, which catalogue entries it combines)
 ROSTER = [

@@ -1,20 +1,19 @@
-"""For every assignment with a catalogue in tests/mistakes/: the reference gets full marks under
+"""For every assignment with a catalogue (autograder/suites/<name>/mistakes.py): the reference gets full marks under
 50 input seeds, the untouched stub gets 0 with "not implemented yet", every catalogued mistake
-loses points on its own exercise only (with a hint naming the cause), every correct
+loses points on its own exercise only, and the first message there names its cause (the catalogue's text), every correct
 alternative gets full marks, and one submission graded under 20 seeds gets one score."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from autograder.assignments import all_assignments
+from autograder.assignments import Assignment, all_assignments
+from autograder.mistakes import catalogue_module
 from autograder.results import NOT_IMPLEMENTED, PASSED
 from tests.conftest import REPEATS, SEEDS, catalogue
+from tests.trivial import trivial_variants
 
-MISTAKES = Path(__file__).parent / "mistakes"
-NAMES = [a.name for a in all_assignments() if (MISTAKES / f"{a.name}.py").exists()]
+NAMES = [a.name for a in all_assignments() if catalogue_module(a.name) is not None]
 
 
 def _failures(result):
@@ -61,6 +60,33 @@ def test_a_trivial_result_earns_nothing_on_its_exercise(graded_class, name, vari
     assert result.exercise_points()[variant.exercise] == 0, _failures(result)
 
 
+def _trivial():
+    params = []
+    for name in NAMES:
+        assignment = Assignment(name)
+        for v in trivial_variants(assignment.solution.read_text(encoding="utf-8"), list(assignment.exercises)):
+            params.append(pytest.param(name, v, id=f"{name}-{v.name}"))
+    return params
+
+
+@pytest.mark.parametrize(("name", "variant"), _trivial())
+def test_a_generated_trivial_variant_earns_nothing_on_its_exercise(graded_class, name, variant):
+    """Each exercise replaced by `return None`, zeros of its result's shape, an empty iterable or its input."""
+    result = graded_class(name)[f"trivial_{variant.name}"]
+    assert result.exercise_points()[variant.exercise] == 0, _failures(result)
+
+
+def test_every_exercise_has_trivial_variants():
+    for name in NAMES:
+        assignment = Assignment(name)
+        variants = trivial_variants(assignment.solution.read_text(encoding="utf-8"), list(assignment.exercises))
+        kinds = {v.exercise: set() for v in variants}
+        for v in variants:
+            kinds[v.exercise].add(v.name.removeprefix(f"{v.exercise}_"))
+        assert set(kinds) == set(assignment.exercises), name
+        assert all("returns_none" in k for k in kinds.values()), kinds
+
+
 @pytest.mark.parametrize(("name", "variant"), _variants("mistake"))
 def test_mistake_loses_points_on_its_own_exercise_only(graded_class, name, variant):
     result = graded_class(name)[variant.name]
@@ -74,8 +100,10 @@ def test_mistake_loses_points_on_its_own_exercise_only(graded_class, name, varia
     assert "Traceback" not in messages and "grader could not check" not in messages, messages
     leaked = [name for name in KIT_INTERNALS if name in messages]
     assert not leaked, f"the feedback for {variant.name} names the kit's own {leaked}:\n{messages}"
-    for word in variant.hint:
-        assert word in messages, f"the feedback for {variant.name} should mention {word!r}:\n{messages}"
+    first = next(o for o in result.outcomes if o.exercise == variant.exercise and o.status != PASSED)
+    assert variant.cause in first.message, (
+        f"the first message on {variant.exercise} for {variant.name} does not name its cause "
+        f"({variant.cause!r}):\n{first.message}")
 
 
 @pytest.mark.parametrize(("name", "variant"), _variants("alternative"))

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from autograder import scaffold
-from autograder.assignments import ROOT
+from autograder.assignments import ROOT, SUITES
 from autograder.scaffold import ScaffoldError, new_assignment
 
 
@@ -31,15 +31,12 @@ def test_the_templates_are_what_new_writes():
     for template in planned.values():
         if template:
             assert (scaffold.TEMPLATES / template).is_file(), template
-    assert ROOT / "solutions" / "toy.py" in planned and ROOT / "tests" / "mistakes" / "toy.py" in planned
+    assert ROOT / "solutions" / "toy.py" in planned and SUITES / "toy" / "mistakes.py" in planned
 
 
 def _kit_copy(tmp_path: Path) -> Path:
     kit = tmp_path / "kit"
     shutil.copytree(ROOT / "autograder", kit / "autograder", ignore=shutil.ignore_patterns("__pycache__"))
-    (kit / "tests" / "mistakes").mkdir(parents=True)
-    for rel in ("tests/__init__.py", "tests/variants.py", "tests/mistakes/__init__.py"):
-        shutil.copy(ROOT / rel, kit / rel)
     for folder in ("solutions", "assignments"):
         (kit / folder).mkdir()
     return kit
@@ -58,8 +55,8 @@ def test_new_then_validate_grade_and_audit(tmp_path):
     made = _kit(kit, "new", "toy")
     assert made.returncode == 0, made.stdout + made.stderr
     for rel in ("solutions/toy.py", "autograder/suites/toy/hidden/test_scale.py",
-                "autograder/suites/toy/public/test_public.py", "tests/mistakes/toy.py", "assignments/toy/README.md",
-                "assignments/toy/toy.py"):
+                "autograder/suites/toy/public/test_public.py", "autograder/suites/toy/mistakes.py",
+                "assignments/toy/README.md", "assignments/toy/toy.py"):
         assert (kit / rel).is_file(), rel
         assert "ASSIGNMENT_NAME" not in (kit / rel).read_text(), rel
     assert "| `scale` | 1 |" in (kit / "assignments/toy/README.md").read_text()

@@ -62,9 +62,9 @@ def test_double_small(sub):
     """doubles 1"""
 '''
 
-CATALOGUE = '''from tests.variants import mistake
+CATALOGUE = '''from autograder.mistakes import mistake
 
-MISTAKES = [mistake("double_adds", "double", ("x * 2", "x + 2"), hint=("double",))]
+MISTAKES = [mistake("double_adds", "double", ("x * 2", "x + 2"), cause="x + 2 adds 2: return x * 2")]
 ALTERNATIVES = []
 '''
 
@@ -77,21 +77,20 @@ def toy(tmp_path, monkeypatch):
     for part, text in (("hidden", HIDDEN), ("public", PUBLIC)):
         (suites / "toy" / part).mkdir(parents=True)
         (suites / "toy" / part / "test_toy.py").write_text(text)
-    (tmp_path / "tests" / "mistakes").mkdir(parents=True)
-    (tmp_path / "tests" / "mistakes" / "toy.py").write_text(CATALOGUE)
+    (suites / "toy" / "mistakes.py").write_text(CATALOGUE)
     (tmp_path / "assignments" / "toy").mkdir(parents=True)
     (tmp_path / "assignments" / "toy" / "README.md").write_text(f"# Toy\n\n{BEGIN_TABLE}\n| stale |\n{END_TABLE}\n")
     for module in (assignments, validate):
         monkeypatch.setattr(module, "ROOT", tmp_path)
     monkeypatch.setattr(assignments, "SUITES", suites)
-    monkeypatch.setitem(sys.modules, "tests.mistakes.toy", _module_from(tmp_path / "tests" / "mistakes" / "toy.py"))
+    monkeypatch.setitem(sys.modules, "autograder.suites.toy.mistakes", _module_from(suites / "toy" / "mistakes.py"))
     return Assignment("toy")
 
 
 def _module_from(path):
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location("tests.mistakes.toy", path)
+    spec = importlib.util.spec_from_file_location("autograder.suites.toy.mistakes", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -111,7 +110,8 @@ def test_each_problem_is_named_where_it_is(toy):
         f"{hidden}:19: test_unmarked has 0 @exercise(...) marks, needs exactly one",
         f"{hidden}:24: test_builds_on_nothing builds on 'softmax', which is not another exercise of toy",
         "toy: `relu` has no public check (in autograder/suites/toy/public)",
-        "toy: `relu` has no catalogued mistake (in tests/mistakes/toy.py): nothing shows that its checks catch one",
+        "toy: `relu` has no catalogued mistake (in autograder/suites/toy/mistakes.py): nothing shows that its "
+        "checks catch one",
         "assignments/toy/README.md: the points table is not what the suite awards: run "
         "`python -m autograder validate --write`",
     ]

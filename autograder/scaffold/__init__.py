@@ -6,7 +6,7 @@ Writes, from the templates beside this file (real modules, linted like the rest 
 - ``solutions/NAME.py``: the reference, one example exercise between solution markers;
 - ``autograder/suites/NAME/hidden/test_scale.py``: a check against the reference on random inputs;
 - ``autograder/suites/NAME/public/test_public.py``: a self-check on a fixed example;
-- ``tests/mistakes/NAME.py``: one catalogued mistake and one correct alternative;
+- ``autograder/suites/NAME/mistakes.py``: one catalogued mistake, with its cause, and one correct alternative;
 - ``assignments/NAME/README.md`` with its points table, and ``assignments/NAME/NAME.py``, the stub.
 
 Then ``validate NAME`` passes, the reference gets full marks, the stub none, and ``audit NAME``
@@ -41,7 +41,7 @@ def planned_files(name: str) -> dict[Path, str]:
         suite / "hidden" / "test_scale.py": "hidden_check.py",
         suite / "public" / "__init__.py": "",
         suite / "public" / "test_public.py": "public_check.py",
-        ROOT / "tests" / "mistakes" / f"{name}.py": "mistakes.py",
+        suite / "mistakes.py": "mistakes.py",
         ROOT / "assignments" / name / "README.md": "README.md",
     }
 

@@ -1,11 +1,11 @@
 """What learners really get wrong in ASSIGNMENT_NAME, and correct ways that differ from the reference."""
 
-from tests.variants import alternative, mistake
+from autograder.mistakes import alternative, mistake
 
 MISTAKES = [
     mistake("scale_adds", "scale",
             ("    return factor * x\n", "    return factor + x\n"),
-            hint=("scale(x",)),
+            cause="the factor is added to x, not multiplied: return factor * x"),
 ]
 
 ALTERNATIVES = [

@@ -18,7 +18,7 @@ def _state(sub):
 @exercise("LinearModel", points=1)
 def test_holds_one_linear_layer(sub):
     """holds one nn.Linear(1, 1) named `linear`: a (1, 1) weight and a (1,) bias"""
-    _, state, children = _state(sub)
+    model, state, children = _state(sub)
     expect(children == ["Linear"], f"LinearModel's submodules are {children}, expected one Linear: {LAYER}")
     expect("linear.weight" in state, f"LinearModel's parameters are named {sorted(state)}: name the layer "
            f"self.linear; {LAYER}")
@@ -27,6 +27,13 @@ def test_holds_one_linear_layer(sub):
     expect(tuple(state["linear.weight"].shape) == (1, 1),
            f"self.linear.weight has shape {tuple(state['linear.weight'].shape)}, expected (1, 1): one input "
            "feature and one output, nn.Linear(1, 1)")
+    # A facet: the layer it holds counts only where the model computes with it.
+    x = torch.linspace(-2, 2, 5).reshape(5, 1)
+    got = model(x)
+    expected = x @ state["linear.weight"].T + state["linear.bias"]
+    expect(isinstance(got, torch.Tensor) and tuple(got.shape) == (5, 1)
+           and torch.allclose(got.detach().double(), expected.double(), rtol=1e-5, atol=1e-6),
+           "model(x) is not self.linear(x), so the layer it holds cannot count yet: forward returns self.linear(x)")
 
 
 @exercise("LinearModel", points=1)

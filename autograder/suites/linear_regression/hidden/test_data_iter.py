@@ -60,10 +60,20 @@ def test_exact_partition_with_smaller_last_batch(sub):
 def test_features_and_labels_stay_aligned(sub):
     """each minibatch's feature rows belong to its labels"""
     features, labels = _data()
-    for k, (X, y) in enumerate(_batches(sub, features, labels)):
+    batches = _batches(sub, features, labels)
+    # A facet: alignment counts only where the minibatches hold the examples (rows of zeros align too).
+    seen = sorted(torch.cat([y for _, y in batches]).tolist())
+    expect(seen == labels.reshape(-1).tolist(), "the minibatches do not hold every example exactly once, so their "
+           "alignment cannot count yet: yield features[batch_indices], labels[batch_indices] for each slice")
+    for k, (X, y) in enumerate(batches):
         expect(torch.equal(X[:, 0], y) and torch.equal(X[:, 1], -y),
                f"in minibatch {k} the feature rows do not match the labels: index features and labels with the "
                "same batch_indices")
+
+
+# Established by the check itself (the catalogue's data_iter_shuffles_once_at_import takes it from here): a
+# replay of that mistake in a fresh runner cannot show an order the student's runner kept from an earlier check.
+SHUFFLED_ONCE = "the order is drawn once and reused: shuffle the indices again on every call of data_iter"
 
 
 @exercise("data_iter", points=1)
@@ -74,4 +84,4 @@ def test_random_order_on_every_call(sub):
     second = torch.cat([y for _, y in _batches(sub, features, labels)]).tolist()
     expect(first != sorted(first), "the examples come in their original order: shuffle the indices "
            "(random.shuffle(indices) or torch.randperm)")
-    expect(first != second, "two calls gave the same order: shuffle inside data_iter, on every call")
+    expect(first != second, f"two calls gave the same order: {SHUFFLED_ONCE}")

@@ -36,6 +36,10 @@ def test_shapes_and_dtype(sub, rng):
     X, y = _call(sub, w, b, 500)
     expect_tensor(X, "X", dtype=torch.float32, hint="torch.normal gives float32; do not convert to float64")
     expect_tensor(y, "y", dtype=torch.float32, hint="keep y float32 like X")
+    # A facet: shapes and dtype count only for data that holds something (zeros have them too).
+    expect(float(X.std()) > 0.5 and torch.allclose(y.double(), (X @ w + b).reshape(-1, 1).double(), atol=0.1),
+           "X is not random features or y is not X @ w + b plus small noise, so their shapes cannot count yet: "
+           "X = torch.normal(0, 1, (num_examples, len(w))), y = torch.matmul(X, w) + b + noise")
 
 
 @exercise("synthetic_data", points=1)

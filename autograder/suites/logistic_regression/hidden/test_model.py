@@ -45,6 +45,17 @@ def test_structure(sub):
     default = sub.new("LogisticRegressionModel").state()["state"].get("linear.weight")
     expect(default is not None and tuple(default.shape) == (1, 1),
            "LogisticRegressionModel() should have one input by default (the hours): def __init__(self, num_inputs=1)")
+    _require_the_forward(model, state)
+
+
+def _require_the_forward(model, state) -> None:
+    """A facet (the layers it holds) earns its point only where the model it describes computes what it should."""
+    x = torch.linspace(-2, 2, 6 * 3).reshape(6, 3)
+    expected = torch.sigmoid(x @ state["linear.weight"].T + state["linear.bias"])
+    got = model(x)
+    expect(isinstance(got, torch.Tensor) and tuple(got.shape) == (6, 1)
+           and torch.allclose(got.detach().double(), expected.double(), rtol=1e-5, atol=1e-6),
+           f"model(x) is not sigmoid(self.linear(x)), so the layers it holds cannot count yet: {FORWARD}")
 
 
 @exercise("LogisticRegressionModel", points=1)

@@ -72,8 +72,12 @@ def test_uses_the_threshold_argument(sub, rng):
 @exercise("predict", points=1)
 def test_returns_float_labels(sub, rng):
     """returns a float tensor of 0. and 1., not booleans or integers"""
-    model, x, _ = _setup(sub, _logits(rng, 8, 0.3, 5.0))
+    model, x, probs = _setup(sub, _logits(rng, 8, 0.3, 5.0))
     got, what = _labels(sub, model, x)
+    # A facet: the labels' type counts only where the labels are right (all zeros are float too).
+    expected = (probs >= 0.5).double()
+    expect(torch.equal(got.detach().double(), expected), f"{what} gives the labels {got.reshape(-1).tolist()}, "
+           f"expected {expected.reshape(-1).tolist()}, so their type cannot count yet: {RULE}")
     expect(got.is_floating_point(), f"{what} has dtype {str(got.dtype).replace('torch.', '')}: return float labels "
            "0. and 1., e.g. (model(x) >= threshold).float()")
     values = set(got.reshape(-1).tolist())
