@@ -104,6 +104,14 @@ def expect_float(value: Any, what: str, *, hint: str = "") -> float:
     return value
 
 
+def expect_python_floats(values: Sequence[Any], what: str, *, hint: str = "") -> list[float]:
+    """Every item a Python float, as a docstring that says "floats" means (not a tensor, not an array)."""
+    for i, v in enumerate(values):
+        if isinstance(v, bool) or not isinstance(v, float):
+            fail(f"{what}[{i}] is {kind(v)}, expected a Python float. {hint}".strip())
+    return [float(v) for v in values]
+
+
 def expect_sequence(value: Any, what: str, *, length: int | None = None, hint: str = "") -> list:
     if not isinstance(value, list | tuple):
         fail(f"{what} should be a list or tuple, but it is {kind(value)}. {hint}".strip())

@@ -126,10 +126,16 @@ def test_every_assignment_has_a_catalogue():
     assert NAMES == [a.name for a in all_assignments()]
 
 
+# What the catalogues held when a held-out set showed the checks missing causes, plus the 8 new kinds of mistake
+# per assignment that were asked for then (docstring properties, errors raised, trivial results, facets).
+MINIMUM_MISTAKES = {"linear_regression": 30 + 8, "linear_regression_concise": 28 + 8,
+                    "logistic_regression": 30 + 8, "gradient_descent": 25 + 8}
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_catalogue_is_large_enough(name):
     mistakes, alternatives = catalogue(name)
-    minimum = 15 if name == "linear_regression" else 8
+    minimum = MINIMUM_MISTAKES[name]
     assert len(mistakes) >= minimum and len(alternatives) >= (5 if name == "linear_regression" else 3)
     assert len({v.name for v in mistakes + alternatives}) == len(mistakes + alternatives)
 

@@ -134,6 +134,23 @@ MISTAKES = [
              "    theta = torch.linalg.lstsq(X, labels.reshape(-1, 1).double()).solution\n"
              "    return theta.float(), torch.zeros(1)"),
             cause="the design matrix has no column of ones, so no bias is fitted: append a column of ones to the features"),
+    mistake("sgd_floor_division", "sgd",
+            ("            param -= lr * param.grad / batch_size", "            param -= lr * param.grad // batch_size"),
+            cause="`//` is floor division: lr * param.grad // batch_size rounds the step down to a whole number; divide with `/`"),
+    mistake("sgd_zeroes_the_gradient_first", "sgd",
+            ("            param -= lr * param.grad / batch_size\n            param.grad.zero_()",
+             "            param.grad.zero_()\n            param -= lr * param.grad / batch_size"),
+            cause="the gradient is zeroed before the update, so the step is 0: update first, then call param.grad.zero_()"),
+    mistake("linreg_elementwise_product", "linreg",
+            ("return torch.matmul(X, w) + b", "return X * w.reshape(-1) + b"),
+            cause="X * w multiplies elementwise: the model is the matrix product torch.matmul(X, w) + b, of shape (n, 1)"),
+    mistake("squared_loss_absolute_error", "squared_loss",
+            ("return (y_hat - y.reshape(y_hat.shape)) ** 2 / 2", "return (y_hat - y.reshape(y_hat.shape)).abs() / 2"),
+            cause="the error is not squared: the loss is (y_hat - y)**2 / 2"),
+    mistake("train_initialises_w_to_ones", "train",
+            ("w = torch.normal(0, 0.01, size=(features.shape[1], 1), requires_grad=True)",
+             "w = torch.ones(features.shape[1], 1, requires_grad=True)"),
+            cause="w starts at ones: the book starts from small random weights, torch.normal(0, 0.01, size=(d, 1), requires_grad=True)"),
 ]
 
 ALTERNATIVES = [

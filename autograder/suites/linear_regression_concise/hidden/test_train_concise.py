@@ -3,7 +3,15 @@ exact SGD steps on the MSE, convergence, and one loss per epoch on all the data.
 
 import torch
 
-from autograder.checks import expect, expect_close, expect_float, expect_sequence, record_curve, reference_curve
+from autograder.checks import (
+    expect,
+    expect_close,
+    expect_float,
+    expect_python_floats,
+    expect_sequence,
+    record_curve,
+    reference_curve,
+)
 from autograder.plugin import exercise
 from autograder.suites.linear_regression_concise.textbook import FOR_TRAIN
 
@@ -97,7 +105,7 @@ def test_converges_to_the_true_parameters(sub, rng):
 
 @exercise("train_concise", points=1)
 def test_one_decreasing_loss_per_epoch(sub, ref, rng):
-    """records one loss per epoch, decreasing to the noise floor"""
+    """records one loss per epoch, as Python floats, decreasing to the noise floor"""
     *_, X, y = _problem(rng, 500)
     call = "train_concise(net, features, labels, num_epochs=4)"
     start, _, losses = _train(sub, X, y, num_epochs=4)
@@ -108,6 +116,7 @@ def test_one_decreasing_loss_per_epoch(sub, ref, rng):
         return ref.train_concise(net, X, y, num_epochs=4)
 
     record_curve(call, losses, reference_curve(reference, start, X, y))
+    expect_python_floats(expect_sequence(losses, call), "losses", hint="append float(loss) for each epoch")
     losses = _floats(losses, call)
     expect(len(losses) == 4, f"train_concise(..., num_epochs=4) returned {len(losses)} losses: append one per "
            "epoch, after the epoch's minibatches, and use the num_epochs argument")

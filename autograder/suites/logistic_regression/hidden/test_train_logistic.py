@@ -7,7 +7,7 @@ weights and compares the recorded losses and the trained weights.
 
 import torch
 
-from autograder.checks import expect, expect_close, expect_float, expect_sequence, record_curve
+from autograder.checks import expect, expect_close, expect_float, expect_python_floats, expect_sequence, record_curve
 from autograder.plugin import exercise
 from autograder.suites.logistic_regression.textbook import FOR_USING_THE_MODEL
 
@@ -104,10 +104,12 @@ def _losses_hint(ref, init, x, y, losses, lr, epochs) -> str:
 
 @exercise("train_logistic", points=1)
 def test_losses_follow_the_lecture_loop(sub, ref, rng):
-    """records the summed BCE of every epoch, as the lecture's loop does"""
+    """records the summed BCE of every epoch, as Python floats, as the lecture's loop does"""
     x, y = _data(rng)
     lr, epochs = 0.05, 40
-    init, losses, _, label = _train(sub, x, y, lr=lr, epochs=epochs)
+    init, returned, _, label = _call(sub, x, y, lr=lr, epochs=epochs)
+    losses = _floats(returned, label)
+    expect_python_floats(returned, "losses", hint="record loss.item() each epoch")
     expect(len(losses) == epochs, f"{label} returned {len(losses)} losses: record exactly one per epoch and use the "
            "epochs argument")
     expected, _ = _replay(ref, init, x, y, lr=lr, epochs=epochs)
