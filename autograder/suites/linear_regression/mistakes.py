@@ -147,6 +147,10 @@ MISTAKES = [
     mistake("squared_loss_absolute_error", "squared_loss",
             ("return (y_hat - y.reshape(y_hat.shape)) ** 2 / 2", "return (y_hat - y.reshape(y_hat.shape)).abs() / 2"),
             cause="the error is not squared: the loss is (y_hat - y)**2 / 2"),
+    mistake("train_records_loss_tensors", "train",
+            ("losses.append(float(squared_loss(linreg(features, w, b), labels).mean()))",
+             "losses.append(squared_loss(linreg(features, w, b), labels).mean())"),
+            cause="the recorded losses are tensors: append float(...) of the epoch's mean loss, a Python float"),
     mistake("train_initialises_w_to_ones", "train",
             ("w = torch.normal(0, 0.01, size=(features.shape[1], 1), requires_grad=True)",
              "w = torch.ones(features.shape[1], 1, requires_grad=True)"),
@@ -161,6 +165,13 @@ ALTERNATIVES = [
                 ("import time\n", "import time\nfrom time import perf_counter\n"),
                 ("self.tik = time.time()", "self.tik = perf_counter()"),
                 ("self.times.append(time.time() - self.tik)", "self.times.append(perf_counter() - self.tik)")),
+    alternative("data_iter_returns_a_dataloader",
+                ("    num_examples = len(features)\n    indices = list(range(num_examples))\n    random.shuffle(indices)\n"
+                 "    for i in range(0, num_examples, batch_size):\n"
+                 "        batch_indices = torch.tensor(indices[i : min(i + batch_size, num_examples)])\n"
+                 "        yield features[batch_indices], labels[batch_indices]\n",
+                 "    from torch.utils import data\n\n"
+                 "    return data.DataLoader(data.TensorDataset(features, labels), batch_size, shuffle=True)\n")),
     alternative("data_iter_randperm",
                 ("    indices = list(range(num_examples))\n    random.shuffle(indices)\n"
                  "    for i in range(0, num_examples, batch_size):\n"

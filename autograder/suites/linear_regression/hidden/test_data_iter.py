@@ -4,6 +4,8 @@ import torch
 
 from autograder.checks import expect, expect_sequence, expect_tensor, kind
 from autograder.plugin import exercise
+from autograder.runner.wire import RemoteObject
+from autograder.submission import Remote
 
 N, BATCH = 103, 10
 
@@ -15,8 +17,8 @@ def _data():
 
 
 def _batches(sub, features, labels, batch=BATCH):
-    batches = expect_sequence(list(_iterate(sub.call("data_iter", batch, features, labels))),
-                              f"data_iter({batch}, features, labels)")
+    call = f"data_iter({batch}, features, labels)"
+    batches = expect_sequence(list(_iterate(sub, sub.call("data_iter", batch, features, labels), call)), call)
     # Nothing yielded would pass every per-batch check below: no points for nothing.
     expect(len(batches) > 0, f"data_iter({batch}, features, labels) yielded no minibatch for {len(features)} "
            "examples: yield (features[batch_indices], labels[batch_indices]) for each slice of the shuffled indices")
@@ -32,7 +34,10 @@ def _batches(sub, features, labels, batch=BATCH):
     return out
 
 
-def _iterate(value):
+def _iterate(sub, value, call: str):
+    """The minibatches of whatever iterable data_iter returned: a generator, a list, a DataLoader..."""
+    if isinstance(value, RemoteObject):  # an iterable that is not an iterator stays in the runner: iterate it there
+        return Remote(sub, value, call).items()
     expect(isinstance(value, list | tuple), f"data_iter should return an iterable of minibatches (use yield), "
            f"but it returned {kind(value)}")
     return value

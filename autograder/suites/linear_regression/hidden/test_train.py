@@ -6,6 +6,7 @@ from autograder.checks import (
     expect,
     expect_close,
     expect_float,
+    expect_python_floats,
     expect_sequence,
     expect_tensor,
     record_curve,
@@ -39,8 +40,16 @@ def _train(sub, rng, ref=None, **kwargs):
     b = expect_tensor(result[1], "b", hint="b starts as torch.zeros(1)")
     expect(b.numel() == 1, f"b has shape {tuple(b.shape)}, expected (1,)")
     losses = expect_sequence(result[2], "losses", hint="append one float per epoch")
-    losses = [expect_float(v, f"losses[{i}]") for i, v in enumerate(losses)]
-    return true_w, true_b, X, y, w.detach(), b.detach().reshape(1), losses
+    raw, losses = losses, [expect_float(v, f"losses[{i}]") for i, v in enumerate(losses)]
+    return true_w, true_b, X, y, w.detach(), b.detach().reshape(1), _Losses(losses, raw)
+
+
+class _Losses(list):
+    """The losses as numbers, and as returned (``raw``): the docstring promises Python floats."""
+
+    def __init__(self, values: list[float], raw: list):
+        super().__init__(values)
+        self.raw = raw
 
 
 @exercise("train", points=1)
@@ -55,8 +64,9 @@ def test_converges_to_the_true_parameters(sub, rng):
 
 @exercise("train", points=1)
 def test_one_decreasing_loss_per_epoch(sub, ref, rng):
-    """records one loss per epoch, decreasing to the noise floor"""
+    """records one loss per epoch, as Python floats, decreasing to the noise floor"""
     *_, losses = _train(sub, rng, ref, num_epochs=4)
+    expect_python_floats(losses.raw, "losses", hint="append float(...) of the epoch's mean loss")
     expect(len(losses) == 4, f"train(..., num_epochs=4) recorded {len(losses)} losses: append one per epoch, "
            "after the epoch's minibatches, and use the num_epochs argument")
     expect(losses[-1] < losses[0], f"the losses {[round(v, 6) for v in losses]} do not decrease")

@@ -17,8 +17,11 @@ from autograder.checks import (
     expect_float,
     expect_sequence,
     expect_tensor,
+    kind,
 )
 from autograder.plugin import exercise
+from autograder.runner.wire import RemoteObject
+from autograder.submission import Remote
 
 
 @exercise("Timer")
@@ -100,7 +103,9 @@ def test_data_iter_partition(sub):
     """yields every example once, in batches of 10 and a last batch of 3"""
     index = torch.arange(23, dtype=torch.float32)
     batches = sub.call("data_iter", 10, index.reshape(-1, 1), index.reshape(-1, 1))
-    expect(isinstance(batches, list), "data_iter should yield minibatches")
+    if isinstance(batches, RemoteObject):  # an iterable that is not an iterator (a DataLoader): iterated there
+        batches = Remote(sub, batches, "data_iter(10, X, y)").items()
+    expect(isinstance(batches, list), f"data_iter should yield minibatches, but it returned {kind(batches)}")
     sizes = [len(X) for X, _ in batches]
     expect(sorted(sizes) == [3, 10, 10] and sizes[-1] == 3, f"batch sizes {sizes}, expected [10, 10, 3]")
     seen = sorted(torch.cat([y for _, y in batches]).reshape(-1).tolist())
