@@ -15,6 +15,8 @@ from autograder.grade import grade
 from autograder.results import NOT_IMPLEMENTED, PASSED
 from autograder.sandbox import Limits
 
+pytestmark = pytest.mark.slow  # end to end: grades whole batches
+
 ASSIGNMENT = Assignment("linear_regression")
 SECRET = "s3cr3t-grader-token-93412"
 

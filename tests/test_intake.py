@@ -125,6 +125,7 @@ def test_two_uploads_of_one_name_are_two_rows_each_told_why(found):
     assert all(f.error == "" for f in dups)
 
 
+@pytest.mark.slow
 def test_rejected_submissions_get_zero_with_the_message_and_the_batch_continues(folder, tmp_path):
     batch = grade(ASSIGNMENT, folder, tmp_path / "out", workers=2, quiet=True)
     results = {r.student: r for r in batch.results}
@@ -161,6 +162,7 @@ def _grade_cli(subs: Path, out: Path) -> subprocess.Popen:
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
+@pytest.mark.slow
 def test_sigkill_mid_batch_then_rerun_equals_an_uninterrupted_run(tmp_path):
     subs = _class(tmp_path)
     clean = _grade_cli(subs, tmp_path / "clean")
@@ -182,6 +184,7 @@ def test_sigkill_mid_batch_then_rerun_equals_an_uninterrupted_run(tmp_path):
     assert 0 < done_before, "the kill came before any result: the test did not exercise resuming"
 
 
+@pytest.mark.slow
 def test_only_regrades_one_student_in_place(tmp_path):
     subs = _class(tmp_path)
     out = tmp_path / "out"

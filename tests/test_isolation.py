@@ -198,6 +198,7 @@ def _only_lost(result, exercise):
     assert points[exercise] < _full(result, exercise)
 
 
+@pytest.mark.slow
 def test_honest_submissions_keep_exact_grades(batch):
     for k in range(2):
         r = batch["results"][f"honest_{k}"]

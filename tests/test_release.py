@@ -216,6 +216,7 @@ def test_handout_engine_lists_only_the_handout(release):
 # ---------------------------------------------------------------- the handout works on its own
 
 
+@pytest.mark.slow
 def test_handout_self_check_and_plain_pytest(release, tmp_path):
     _unzip(release / f"{MAIN}.zip", tmp_path)
     folder = tmp_path / MAIN
@@ -423,6 +424,7 @@ print(json.dumps([score, total, failed]))
     return score, total, failed
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", NAMES)
 def test_nbgrader_source_notebook_passes_its_own_tests(release, name):
     """Without nbgrader: the source notebook (the reference in its solution cells) passes every test cell,
@@ -566,6 +568,7 @@ def test_real_nbgrader_grades_like_the_kit_and_its_feedback_holds_no_solution(re
         assert_no_leak({f"feedback:{student}/{MAIN}.html": "\n".join(lines)}, assignment)
 
 
+@pytest.mark.slow
 def test_nbgrader_hidden_check_cell_needs_the_course_side(release, tmp_path):
     """In a student's copy a hidden check only says when it runs; where nbgrader grades, it cannot pass unseen."""
     folder = release / "nbgrader" / "source" / MAIN
@@ -626,6 +629,7 @@ def _validate_gradescope(data: dict) -> None:
     assert data["score"] == pytest.approx(sum(t["score"] for t in data["tests"]))
 
 
+@pytest.mark.slow
 def test_gradescope_autograder(release, tmp_path):
     root = tmp_path / "autograder"
     _unzip(release / "gradescope" / f"{MAIN}.zip", root / "source")
@@ -691,6 +695,7 @@ def _assert_visibility(data: dict, assignment: Assignment, public: str, hidden: 
 # ---------------------------------------------------------------- one submission, three forms, one grade
 
 
+@pytest.mark.slow
 def test_module_and_notebooks_get_the_same_grade(release, tmp_path):
     assignment = Assignment(MAIN)
     solution = assignment.solution.read_text(encoding="utf-8")

@@ -95,6 +95,7 @@ def table(out: Path) -> tuple[list[str], dict[str, dict[str, str]]]:
 # ---------------------------------------------------------------------------------------------- structure
 
 
+@pytest.mark.slow
 def test_report_lists_every_student_with_a_feedback_page(graded):
     text = (graded / "report.html").read_text(encoding="utf-8")
     students = [r.student for r in read_results(graded)]
@@ -409,6 +410,7 @@ def distinct_colours(png: Path) -> int:
     return len(np.unique(pixels, axis=0))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("page", ["report.html", "feedback/john_von_neumann.html"])
 def test_pages_render_in_a_browser(graded, tmp_path, page):
     shot = graded / "screenshots" / (Path(page).stem + ".png")

@@ -22,6 +22,8 @@ from autograder.results import StudentResult  # noqa: E402
 from autograder.sandbox import Limits  # noqa: E402
 from tests.conftest import catalogue  # noqa: E402
 
+pytestmark = pytest.mark.slow  # end to end: grades whole batches
+
 ASSIGNMENT = Assignment("linear_regression")
 SEED = 11
 LIMITS = Limits(call_seconds=20)  # two cores shared with the other tests: no check may time out by accident

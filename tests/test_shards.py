@@ -12,7 +12,11 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from autograder.assignments import Assignment
+
+pytestmark = pytest.mark.slow  # end to end: forks judges and zygotes
 
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = Assignment("linear_regression").solution.read_bytes()
