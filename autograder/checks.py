@@ -13,7 +13,7 @@ import random
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, NoReturn
 
 import numpy as np
 import torch
@@ -26,20 +26,7 @@ class CheckFailed(AssertionError):
     """A check did not hold; the message is the student's feedback."""
 
 
-@contextmanager
-def hint_on_error(hint: str):
-    """Add ``hint`` to the message when the student's code raises inside this block."""
-    from autograder.submission import SubmissionError
-
-    try:
-        yield
-    except SubmissionError as e:
-        if e.not_implemented:
-            raise
-        raise SubmissionError(f"{e}. Hint: {hint}") from None
-
-
-def fail(message: str) -> None:
+def fail(message: str) -> NoReturn:
     raise CheckFailed(message)
 
 

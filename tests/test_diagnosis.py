@@ -107,3 +107,50 @@ def test_a_catalogued_mistake_needs_a_cause():
     with pytest.raises(ValueError, match="needs its cause"):
         mistake("no_cause", "loss", ("/ 2", ""), cause=" ")
     assert alternative("fine", ("/ 2", "* 0.5")).cause == ""
+
+
+REWRITTEN = {
+    # Catalogued mistakes written as a student might: the same behaviour, other code.
+    "rebinds_otherwise": ("sgd", "sgd_rebinds_param",
+                          ("            param -= lr * param.grad / batch_size",
+                           "            param = param - param.grad * lr / batch_size")),
+    "never_starts_otherwise": ("Timer", "timer_never_started",
+                               ("        self.times: list[float] = []\n        self.start()\n",
+                                "        self.times = list()\n")),
+}
+# Wrong in a way no catalogued mistake is: the feedback says what differs, and names no cause.
+UNCATALOGUED = {
+    "doubles_the_step": ("sgd", ("            param -= lr * param.grad / batch_size",
+                                 "            param -= 2 * lr * param.grad / batch_size")),
+    "squared_loss_cubed": ("squared_loss", ("return (y_hat - y.reshape(y_hat.shape)) ** 2 / 2",
+                                            "return (y_hat - y.reshape(y_hat.shape)) ** 3 / 2")),
+}
+
+
+@pytest.mark.slow
+def test_a_cause_is_named_where_established_and_only_there(tmp_path):
+    from autograder.assignments import Assignment
+    from autograder.grade import grade
+    from autograder.mistakes import Variant, catalogue
+    from autograder.results import PASSED
+
+    assignment = Assignment("linear_regression")
+    reference = assignment.solution.read_text(encoding="utf-8")
+    causes = {m.name: m.cause for m in catalogue(assignment.name)[0]}
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    for name, (_, _, edit) in REWRITTEN.items():
+        (subs / f"{name}.py").write_text(Variant(name, (edit,)).source(reference), encoding="utf-8")
+    for name, (_, edit) in UNCATALOGUED.items():
+        (subs / f"{name}.py").write_text(Variant(name, (edit,)).source(reference), encoding="utf-8")
+    results = {r.student: r for r in grade(assignment, subs, tmp_path / "out", workers=1, quiet=True).results}
+
+    def failed(student, exercise):
+        return [o for o in results[student].outcomes if o.exercise == exercise and o.status != PASSED]
+
+    for name, (exercise, mistake, _) in REWRITTEN.items():
+        first = failed(name, exercise)[0]
+        assert first.message.endswith(f"\nCause: {causes[mistake]}"), first.message
+    for name, (exercise, _) in UNCATALOGUED.items():
+        messages = [o.message for o in failed(name, exercise)]
+        assert messages and not any("Cause" in m for m in messages), messages

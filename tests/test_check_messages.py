@@ -1,0 +1,68 @@
+"""The check helpers' messages, exactly (as PrairieLearn's grader tests its own): what a student reads."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from autograder.checks import (
+    CheckFailed,
+    expect_close,
+    expect_float,
+    expect_python_floats,
+    expect_sequence,
+    expect_tensor,
+    kind,
+)
+from autograder.runner.wire import Iterated, RemoteObject
+
+
+def _message(check, *args, **kwargs) -> str:
+    with pytest.raises(CheckFailed) as failed:
+        check(*args, **kwargs)
+    return str(failed.value)
+
+
+def test_kind_names_values_in_the_students_terms():
+    assert kind(torch.zeros(10, 1)) == "a tensor of shape (10, 1) and dtype float32"
+    assert kind(np.zeros(3)) == "a numpy array of shape (3,)"
+    assert kind(RemoteObject(3, "DataLoader")) == "a DataLoader"
+    items = Iterated([1, 2])
+    items.type_name = "generator"
+    assert kind(items) == "a generator yielding 2 items"
+    assert kind(None) == "None" and kind((1, 2)) == "a tuple of 2 items" and kind(1.5) == "a float"
+
+
+def test_expect_tensor_messages():
+    assert _message(expect_tensor, np.zeros(2), "y") == (
+        "y should be a torch tensor, but it is a numpy array of shape (2,) (convert with torch.from_numpy / "
+        "torch.tensor).")
+    assert _message(expect_tensor, torch.zeros(2), "y", shape=(2, 1), hint="reshape y") == (
+        "y has shape (2,), expected (2, 1). reshape y")
+    assert _message(expect_tensor, torch.zeros(2, dtype=torch.float64), "y", dtype=torch.float32) == (
+        "y has dtype torch.float64, expected torch.float32.")
+
+
+def test_expect_close_says_what_differs_and_where():
+    assert _message(expect_close, torch.tensor([1.0, 2.0, 3.0]), torch.tensor([1.0, 2.5, 3.0]), "y_hat") == (
+        "y_hat is wrong: got [1, 2, 3], expected [1, 2.5, 3]; 1 of 3 values differ (e.g. at index (1,): 2 instead "
+        "of 2.5).")
+    assert _message(expect_close, torch.tensor([float("nan")]), torch.tensor([1.0]), "loss") == (
+        "loss contains nan or inf: [nan].")
+    assert _message(expect_close, torch.zeros(2, 1), torch.zeros(2), "w") == "w has shape (2, 1), expected (2,)."
+
+
+def test_number_and_sequence_messages():
+    assert _message(expect_float, "1.0", "avg()") == "avg() should be a number, but it is a str."
+    assert expect_float(torch.tensor([2.5]), "avg()") == 2.5
+    assert _message(expect_sequence, torch.zeros(2), "params", length=2) == (
+        "params should be a list or tuple, but it is a tensor of shape (2,) and dtype float32.")
+    assert _message(expect_sequence, [1, 2, 3], "params", length=2) == "params has 3 items, expected 2."
+
+
+def test_python_floats_are_what_a_docstring_calls_floats():
+    assert expect_python_floats([1.0, 2.5], "losses") == [1.0, 2.5]
+    assert _message(expect_python_floats, [1.0, torch.tensor(2.0)], "losses", hint="append loss.item()") == (
+        "losses[1] is a tensor of shape () and dtype float32, expected a Python float. append loss.item()")
+    assert _message(expect_python_floats, [True], "losses") == "losses[0] is a bool, expected a Python float."
