@@ -148,9 +148,9 @@ def test_a_cause_is_named_where_established_and_only_there(tmp_path):
     def failed(student, exercise):
         return [o for o in results[student].outcomes if o.exercise == exercise and o.status != PASSED]
 
-    for name, (exercise, mistake, _) in REWRITTEN.items():
+    for name, (exercise, catalogued, _) in REWRITTEN.items():
         first = failed(name, exercise)[0]
-        assert first.message.endswith(f"\nCause: {causes[mistake]}"), first.message
+        assert first.message.endswith(f"\nCause: {causes[catalogued]}"), first.message
     for name, (exercise, _) in UNCATALOGUED.items():
         messages = [o.message for o in failed(name, exercise)]
         assert messages and not any("Cause" in m for m in messages), messages
