@@ -15,8 +15,11 @@ Cause = tuple[str, str]  # (substring of the error message, what the student sho
 # (``ERROR_HINTS`` in ``suites/<assignment>/error_hints.py``) are looked up first: "X is (n, d),
 # w is (d, 1)" is right for linreg and wrong for a Net.
 KNOWN_CAUSES: list[Cause] = [
+    # What holds everywhere is the fact; "do the update inside torch.no_grad()" is the cause only where a parameter
+    # is being updated (sgd, backprop_train: their own ERROR_HINTS), not in sigmoid or a model.
     ("a leaf Variable that requires grad is being used in an in-place operation",
-     "update parameters inside `with torch.no_grad():` so the update is not recorded by autograd"),
+     "a tensor that requires grad was changed in place (`-=`, `+=`, or a method ending in `_`): compute the result "
+     "in a new tensor instead"),
     ("does not require grad and does not have a grad_fn",
      "the result is cut off from autograd: do not use .detach(), .item(), .numpy(), .data or torch.tensor(...) "
      "on values you need gradients of"),

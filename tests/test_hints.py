@@ -56,3 +56,14 @@ def test_the_handout_carries_the_hints_grading_gives():
 
     for name in ("linear_regression", "linear_regression_concise"):
         assert f"autograder.suites.{name}.error_hints" in split_suite(Assignment(name)).public, name
+
+
+def test_an_in_place_change_blames_no_grad_only_where_a_parameter_is_updated():
+    message = "a leaf Variable that requires grad is being used in an in-place operation."
+    error = {"type": "RuntimeError", "message": message, "where": []}
+    for assignment, exercise in (("linear_regression", "sgd"), ("gradient_descent", "backprop_train")):
+        own = exercise_causes(assignment).get(exercise, ())
+        assert "torch.no_grad()" in call_failure(exercise, error, own)
+    for assignment, exercise in (("logistic_regression", "sigmoid"), ("linear_regression_concise", "Net")):
+        text = call_failure(exercise, error, exercise_causes(assignment).get(exercise, ()))
+        assert "no_grad" not in text and text.endswith("compute the result in a new tensor instead"), text
