@@ -23,11 +23,21 @@ from autograder.runner.wire import FigureInfo, Iterated, RemoteObject
 
 
 class CheckFailed(AssertionError):
-    """A check did not hold; the message is the student's feedback."""
+    """A check did not hold; the message is the student's feedback.
+
+    ``fact`` is the message without the check's hint: what differs. Where the catalogue's diagnosis establishes the
+    cause, the feedback shows the fact and that cause, not a hint the check could only guess.
+    """
+
+    def __init__(self, message: str, fact: str = ""):
+        super().__init__(message)
+        self.fact = fact or message
 
 
-def fail(message: str) -> NoReturn:
-    raise CheckFailed(message)
+def fail(message: str, *, hint: str = "") -> NoReturn:
+    """Fail with ``message`` (what differs), followed by ``hint`` (what to do) when there is one."""
+    fact = f"{message}."
+    raise CheckFailed(f"{fact} {hint}".strip(), fact)
 
 
 def expect(condition: bool, message: str) -> None:
@@ -62,19 +72,19 @@ def expect_tensor(value: Any, what: str, *, shape: Sequence[int] | None = None,
                   dtype: torch.dtype | None = None, hint: str = "") -> torch.Tensor:
     if not isinstance(value, torch.Tensor):
         extra = " (convert with torch.from_numpy / torch.tensor)" if isinstance(value, np.ndarray) else ""
-        fail(f"{what} should be a torch tensor, but it is {kind(value)}{extra}. {hint}".strip())
+        fail(f"{what} should be a torch tensor, but it is {kind(value)}{extra}", hint=hint)
     if shape is not None and tuple(value.shape) != tuple(shape):
-        fail(f"{what} has shape {shape_str(value.shape)}, expected {shape_str(shape)}. {hint}".strip())
+        fail(f"{what} has shape {shape_str(value.shape)}, expected {shape_str(shape)}", hint=hint)
     if dtype is not None and value.dtype != dtype:
-        fail(f"{what} has dtype {value.dtype}, expected {dtype}. {hint}".strip())
+        fail(f"{what} has dtype {value.dtype}, expected {dtype}", hint=hint)
     return value
 
 
 def expect_array(value: Any, what: str, *, shape: Sequence[int] | None = None, hint: str = "") -> np.ndarray:
     if not isinstance(value, np.ndarray):
-        fail(f"{what} should be a numpy array, but it is {kind(value)}. {hint}".strip())
+        fail(f"{what} should be a numpy array, but it is {kind(value)}", hint=hint)
     if shape is not None and tuple(value.shape) != tuple(shape):
-        fail(f"{what} has shape {shape_str(value.shape)}, expected {shape_str(shape)}. {hint}".strip())
+        fail(f"{what} has shape {shape_str(value.shape)}, expected {shape_str(shape)}", hint=hint)
     return value
 
 
@@ -84,10 +94,10 @@ def expect_float(value: Any, what: str, *, hint: str = "") -> float:
     if isinstance(value, np.ndarray) and value.size == 1:
         value = float(value.reshape(()))
     if isinstance(value, bool) or not isinstance(value, int | float):
-        fail(f"{what} should be a number, but it is {kind(value)}. {hint}".strip())
+        fail(f"{what} should be a number, but it is {kind(value)}", hint=hint)
     value = float(value)
     if not math.isfinite(value):
-        fail(f"{what} is {value}. {hint}".strip())
+        fail(f"{what} is {value}", hint=hint)
     return value
 
 
@@ -95,15 +105,15 @@ def expect_python_floats(values: Sequence[Any], what: str, *, hint: str = "") ->
     """Every item a Python float, as a docstring that says "floats" means (not a tensor, not an array)."""
     for i, v in enumerate(values):
         if isinstance(v, bool) or not isinstance(v, float):
-            fail(f"{what}[{i}] is {kind(v)}, expected a Python float. {hint}".strip())
+            fail(f"{what}[{i}] is {kind(v)}, expected a Python float", hint=hint)
     return [float(v) for v in values]
 
 
 def expect_sequence(value: Any, what: str, *, length: int | None = None, hint: str = "") -> list:
     if not isinstance(value, list | tuple):
-        fail(f"{what} should be a list or tuple, but it is {kind(value)}. {hint}".strip())
+        fail(f"{what} should be a list or tuple, but it is {kind(value)}", hint=hint)
     if length is not None and len(value) != length:
-        fail(f"{what} has {len(value)} items, expected {length}. {hint}".strip())
+        fail(f"{what} has {len(value)} items, expected {length}", hint=hint)
     return list(value)
 
 
@@ -126,14 +136,14 @@ def expect_close(actual: Any, expected: Any, what: str, *, rtol: float = 1e-5, a
         act = expect_tensor(actual, what, hint=hint)
     if tuple(act.shape) != tuple(exp.shape):
         if act.numel() == exp.numel():
-            fail(f"{what} has shape {shape_str(act.shape)}, expected {shape_str(exp.shape)}. {hint}".strip())
-        fail(f"{what} has shape {shape_str(act.shape)}, expected {shape_str(exp.shape)}. {hint}".strip())
+            fail(f"{what} has shape {shape_str(act.shape)}, expected {shape_str(exp.shape)}", hint=hint)
+        fail(f"{what} has shape {shape_str(act.shape)}, expected {shape_str(exp.shape)}", hint=hint)
     a = act.detach().to(torch.float64)
     e = exp.detach().to(torch.float64)
     if a.numel() == 0:
         return
     if not torch.isfinite(a).all():
-        fail(f"{what} contains nan or inf: {_summary(a)}. {hint}".strip())
+        fail(f"{what} contains nan or inf: {_summary(a)}", hint=hint)
     err = (a - e).abs()
     bad = err > atol + rtol * e.abs()
     if bad.any():
@@ -141,15 +151,15 @@ def expect_close(actual: Any, expected: Any, what: str, *, rtol: float = 1e-5, a
         idx = tuple(int(v) for v in np.unravel_index(i, tuple(a.shape))) if a.dim() else ()
         fail(f"{what} is wrong: got {_summary(a)}, expected {_summary(e)}; "
              f"{int(bad.sum())} of {a.numel()} values differ (e.g. at index {idx}: "
-             f"{a.reshape(-1)[i]:.6g} instead of {e.reshape(-1)[i]:.6g}). {hint}".strip())
+             f"{a.reshape(-1)[i]:.6g} instead of {e.reshape(-1)[i]:.6g})", hint=hint)
 
 
 def expect_figure(value: Any, what: str, *, hint: str = "") -> FigureInfo:
     if not isinstance(value, FigureInfo):
         fail(f"{what} should return the matplotlib Figure (e.g. `fig, ax = plt.subplots()` ... "
-             f"`return fig`), but it returned {kind(value)}. {hint}".strip())
+             f"`return fig`), but it returned {kind(value)}", hint=hint)
     if not value.axes:
-        fail(f"{what} returned a figure with no axes: draw on `fig, ax = plt.subplots()`. {hint}".strip())
+        fail(f"{what} returned a figure with no axes: draw on `fig, ax = plt.subplots()`", hint=hint)
     return value
 
 

@@ -105,14 +105,18 @@ def _text(error: dict) -> tuple[str, str]:
 
 
 def call_failure(label: str, error: dict, own: Sequence[Cause] = ()) -> str:
+    text, cause = call_failure_parts(label, error, own)
+    return f"{text}. Likely cause: {cause}" if cause else text
+
+
+def call_failure_parts(label: str, error: dict, own: Sequence[Cause] = ()) -> tuple[str, str]:
+    """(what happened, its likely cause from the tables, or "")."""
     etype, message = _text(error)
     if etype == "NotImplementedError":
-        return f"{label}: not implemented yet"
+        return f"{label}: not implemented yet", ""
     if etype == "LookupError" and message.startswith("missing:"):
-        return f"`{label}` is missing from your module"
-    cause = likely_cause(etype, message, own)
-    text = f"{label} raised {etype}: {message}{_where(error)}"
-    return f"{text}. Likely cause: {cause}" if cause else text
+        return f"`{label}` is missing from your module", ""
+    return f"{label} raised {etype}: {message}{_where(error)}", likely_cause(etype, message, own)
 
 
 def import_failure(error: dict) -> str:

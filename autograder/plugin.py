@@ -222,10 +222,10 @@ class GradingPlugin:
             if exc.not_implemented:
                 return TestOutcome(**base, earned=0.0, status=NOT_IMPLEMENTED, message=str(exc),
                                    raised_in=exc.raised_in)
-            return TestOutcome(**base, earned=0.0, status=FAILED, message=self._diagnosed(item, name, str(exc)),
+            return TestOutcome(**base, earned=0.0, status=FAILED, message=self._diagnosed(item, name, exc),
                                raised_in=exc.raised_in)
         if isinstance(exc, CheckFailed):
-            return TestOutcome(**base, earned=0.0, status=FAILED, message=self._diagnosed(item, name, str(exc)))
+            return TestOutcome(**base, earned=0.0, status=FAILED, message=self._diagnosed(item, name, exc))
         if isinstance(exc, AssertionError):
             return TestOutcome(**base, earned=0.0, status=FAILED, message=str(exc).split("\nassert ")[0])
         # A bug in the suite, or a value the suite did not foresee: fail the check, but say so.
@@ -235,16 +235,17 @@ class GradingPlugin:
 
     # ------------------------------------------------------------ diagnosis
 
-    def _diagnosed(self, item: pytest.Item, exercise: str, message: str) -> str:
-        """The message, with the cause of each catalogued mistake that reads on this check exactly as the student's
-        code did (autograder.diagnosis)."""
+    def _diagnosed(self, item: pytest.Item, exercise: str, failure: CheckFailed | SubmissionError) -> str:
+        """The feedback for a failed check: where the cause of a catalogued mistake that reads on this check exactly as
+        the student's code did is established (autograder.diagnosis), what differs and that cause, in place of the
+        check's own hint; elsewhere the check's message as it is."""
         sub = item.funcargs.get("sub")
         observed = getattr(sub, "observed", None)
         if not isinstance(sub, Submission) or observed is None:
-            return message
+            return str(failure)
         check = f"{item.path}::{item.originalname}"
-        return with_causes(message, self.diagnosis.causes(check, exercise, list(observed),
-                                                          lambda m: self._replay(item, m)))
+        causes = self.diagnosis.causes(check, exercise, list(observed), lambda m: self._replay(item, m))
+        return with_causes(failure.fact, causes) if causes else str(failure)
 
     def _replay(self, item: pytest.Item, mistake: Variant) -> Observed | None:
         """What the check ``item`` reads from the reference with ``mistake`` in it; None where it passes the check.

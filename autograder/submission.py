@@ -19,8 +19,9 @@ from autograder.sandbox import GiB, Limits, Runner, RunnerDied, RunnerTimeout, W
 class SubmissionError(AssertionError):
     """The student's code failed, hung, died or is missing; the message says so for the student."""
 
-    def __init__(self, message: str, *, not_implemented: bool = False, raised_in: str = ""):
+    def __init__(self, message: str, *, not_implemented: bool = False, raised_in: str = "", fact: str = ""):
         super().__init__(message)
+        self.fact = fact or message  # without the error table's "Likely cause" (see CheckFailed.fact)
         self.not_implemented = not_implemented
         self.raised_in = raised_in  # the top-level name of the student's code where it raised ("Timer", "sgd")
 
@@ -307,7 +308,8 @@ class Submission:
             if hints.is_process_limit(error):
                 raise SubmissionError(self._process_limit_message(label)) from None
             raised_in = error.get("raised_in")  # the student's word (the runner says it): only ever a label
-            raise SubmissionError(hints.call_failure(label, error, self.causes.get(self.exercise, ())),
+            fact, cause = hints.call_failure_parts(label, error, self.causes.get(self.exercise, ()))
+            raise SubmissionError(f"{fact}. Likely cause: {cause}" if cause else fact, fact=fact,
                                   not_implemented=error.get("type") == "NotImplementedError",
                                   raised_in=raised_in[:200] if isinstance(raised_in, str) else "")
         return reply, bufs

@@ -66,3 +66,10 @@ def test_python_floats_are_what_a_docstring_calls_floats():
     assert _message(expect_python_floats, [1.0, torch.tensor(2.0)], "losses", hint="append loss.item()") == (
         "losses[1] is a tensor of shape () and dtype float32, expected a Python float. append loss.item()")
     assert _message(expect_python_floats, [True], "losses") == "losses[0] is a bool, expected a Python float."
+
+
+def test_a_failure_keeps_what_differs_apart_from_its_hint():
+    with pytest.raises(CheckFailed) as failed:
+        expect_tensor(torch.zeros(2), "y", shape=(2, 1), hint="reshape y")
+    assert str(failed.value) == "y has shape (2,), expected (2, 1). reshape y"
+    assert failed.value.fact == "y has shape (2,), expected (2, 1)."

@@ -114,6 +114,9 @@ REWRITTEN = {
     "rebinds_otherwise": ("sgd", "sgd_rebinds_param",
                           ("            param -= lr * param.grad / batch_size",
                            "            param = param - param.grad * lr / batch_size")),
+    "no_division_otherwise": ("sgd", "sgd_no_division_by_batch_size",
+                              ("            param -= lr * param.grad / batch_size",
+                               "            param -= param.grad * lr")),
     "never_starts_otherwise": ("Timer", "timer_never_started",
                                ("        self.times: list[float] = []\n        self.start()\n",
                                 "        self.times = list()\n")),
@@ -151,6 +154,10 @@ def test_a_cause_is_named_where_established_and_only_there(tmp_path):
     for name, (exercise, catalogued, _) in REWRITTEN.items():
         first = failed(name, exercise)[0]
         assert first.message.endswith(f"\nCause: {causes[catalogued]}"), first.message
+    # Where the cause is established, it stands in place of the hint the check or the error table would guess.
+    for result in results.values():
+        for o in result.outcomes:
+            assert "Cause" not in o.message or "Likely cause" not in o.message, o.message
     for name, (exercise, _) in UNCATALOGUED.items():
         messages = [o.message for o in failed(name, exercise)]
         assert messages and not any("Cause" in m for m in messages), messages

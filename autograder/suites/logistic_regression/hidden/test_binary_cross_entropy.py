@@ -13,8 +13,8 @@ CLAMP = ("log(0) is -inf, and 0 * -inf is nan: clamp each log at -100 as nn.BCEL
 def _scalar(value, what: str) -> torch.Tensor:
     got = expect_tensor(value, what, hint="return the loss as a tensor, e.g. `-(...).mean()` (not .item())")
     if got.numel() != 1:
-        fail(f"{what} has shape {tuple(got.shape)}: the loss is a single number, the mean over all elements; "
-             "reduce the elementwise losses with .mean()")
+        fail(f"{what} has shape {tuple(got.shape)}: the loss is a single number, the mean over all elements",
+             hint="reduce the elementwise losses with .mean()")
     return got.reshape(())
 
 
