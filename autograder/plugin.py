@@ -101,6 +101,7 @@ class GradingPlugin:
         # The suites' causes of failures; only where the catalogue is (a handout's self-check has none).
         self.diagnosis = Diagnosis(catalogue(assignment.name)[0])
         self.pool_in_use: WarmPool | None = None
+        self.undiagnosed: list[_Failure] = []  # the current student's failed checks, diagnosed once they are done
 
     # ------------------------------------------------------------ collection
 
@@ -148,6 +149,10 @@ class GradingPlugin:
         yield sub
         sub.close()
         pool.sweep()
+        # Only now, with nothing of the student's left running, does reference code (the catalogue's mistakes) go
+        # into a runner; the sweep after it empties /tmp before the next student's runner starts.
+        if self.diagnose_failures():
+            pool.sweep()
         self.results[spec.student].output = sub.output
         if sub.load_error is not None and not spec.error:
             self.results[spec.student].error = str(sub.load_error)
@@ -222,10 +227,10 @@ class GradingPlugin:
             if exc.not_implemented:
                 return TestOutcome(**base, earned=0.0, status=NOT_IMPLEMENTED, message=str(exc),
                                    raised_in=exc.raised_in)
-            return TestOutcome(**base, earned=0.0, status=FAILED, message=self._diagnosed(item, name, exc),
-                               raised_in=exc.raised_in)
+            return self._to_diagnose(TestOutcome(**base, earned=0.0, status=FAILED, message=str(exc),
+                                                 raised_in=exc.raised_in), item, exc)
         if isinstance(exc, CheckFailed):
-            return TestOutcome(**base, earned=0.0, status=FAILED, message=self._diagnosed(item, name, exc))
+            return self._to_diagnose(TestOutcome(**base, earned=0.0, status=FAILED, message=str(exc)), item, exc)
         if isinstance(exc, AssertionError):
             return TestOutcome(**base, earned=0.0, status=FAILED, message=str(exc).split("\nassert ")[0])
         # A bug in the suite, or a value the suite did not foresee: fail the check, but say so.
@@ -235,19 +240,36 @@ class GradingPlugin:
 
     # ------------------------------------------------------------ diagnosis
 
-    def _diagnosed(self, item: pytest.Item, exercise: str, failure: CheckFailed | SubmissionError) -> str:
-        """The feedback for a failed check: where the cause of a catalogued mistake that reads on this check exactly as
-        the student's code did is established (autograder.diagnosis), what differs and that cause, in place of the
-        check's own hint; elsewhere the check's message as it is."""
+    def _to_diagnose(self, outcome: TestOutcome, item: pytest.Item, failure: CheckFailed | SubmissionError
+                     ) -> TestOutcome:
+        """Keep what the check read, to diagnose the failure once the student's runner is gone (diagnose_failures)."""
         sub = item.funcargs.get("sub")
         observed = getattr(sub, "observed", None)
-        if not isinstance(sub, Submission) or observed is None:
-            return str(failure)
-        check = f"{item.path}::{item.originalname}"
-        causes = self.diagnosis.causes(check, exercise, list(observed), lambda m: self._replay(item, m))
-        return with_causes(failure.fact, causes) if causes else str(failure)
+        if isinstance(sub, Submission) and observed is not None and self.diagnosis.by_exercise.get(outcome.exercise):
+            fixtures = {k: v for k, v in item.funcargs.items() if k not in ("sub", "rng", "student")}
+            self.undiagnosed.append(_Failure(outcome, item, failure, list(observed), fixtures))
+        return outcome
 
-    def _replay(self, item: pytest.Item, mistake: Variant) -> Observed | None:
+    def diagnose_failures(self) -> bool:
+        """Where the cause of a catalogued mistake that reads on a failed check exactly as the student's code did is
+        established (autograder.diagnosis), the feedback becomes what differs and that cause, in place of the check's
+        own hint; elsewhere the check's message stays as it is. Returns whether any mistake was run."""
+        ran = False
+        for f in self.undiagnosed:
+            check = f"{f.item.path}::{f.item.originalname}"
+
+            def replay(mistake: Variant, f: _Failure = f) -> Observed | None:
+                nonlocal ran
+                ran = True
+                return self._replay(f.item, f.fixtures, mistake)
+
+            causes = self.diagnosis.causes(check, f.outcome.exercise, f.observed, replay)
+            if causes:
+                f.outcome.message = with_causes(f.failure.fact, causes)
+        self.undiagnosed = []
+        return ran
+
+    def _replay(self, item: pytest.Item, fixtures: dict, mistake: Variant) -> Observed | None:
         """What the check ``item`` reads from the reference with ``mistake`` in it; None where it passes the check.
 
         Trusted code (the catalogue's), but run in a runner like a student's: the judge's own clock, random state,
@@ -260,7 +282,7 @@ class GradingPlugin:
             kwargs = {}
             for param in inspect.signature(item.function).parameters:
                 kwargs[param] = (sub if param == "sub" else torch.Generator().manual_seed(self._seed(item))
-                                 if param == "rng" else item.funcargs[param])
+                                 if param == "rng" else fixtures[param])
             with recording_curves():
                 try:
                     item.function(**kwargs)
@@ -286,6 +308,17 @@ class GradingPlugin:
             result.stubs = [e for e in result.exercises if e in stubs]
         result.seconds = time.perf_counter() - self.started[student]
         self.on_result(result)
+
+
+@dataclass
+class _Failure:
+    """A failed check of the current student, waiting for its diagnosis."""
+
+    outcome: TestOutcome
+    item: pytest.Item
+    failure: CheckFailed | SubmissionError
+    observed: Observed
+    fixtures: dict  # the check's other fixtures (ref), kept: pytest drops item.funcargs after the test
 
 
 @functools.cache

@@ -161,3 +161,51 @@ def test_a_cause_is_named_where_established_and_only_there(tmp_path):
     for name, (exercise, _) in UNCATALOGUED.items():
         messages = [o.message for o in failed(name, exercise)]
         assert messages and not any("Cause" in m for m in messages), messages
+
+
+# At import: a thread that prints every other module it can find under the runners' temporary folder, for as long
+# as its runner lives. The catalogue's mistakes are reference code; none may be in a runner while this one lives.
+PEEKS_AT_OTHER_RUNNERS = '''
+import glob as _glob, os as _os, threading as _threading, time as _time
+
+def _peek():
+    own = _os.path.abspath(__file__)
+    base = _os.path.dirname(_os.path.dirname(own))
+    seen = set()
+    while True:
+        for path in _glob.glob(_os.path.join(base, "runner-*", "*.py")):
+            if path != own and path not in seen:
+                seen.add(path)
+                try:
+                    print("PEEKED", path, open(path).read(), flush=True)
+                except OSError:
+                    pass
+        _time.sleep(0.002)
+
+_threading.Thread(target=_peek, daemon=True).start()
+'''
+
+
+@pytest.mark.slow
+def test_no_reference_code_runs_while_a_students_code_is_alive(tmp_path):
+    from autograder.assignments import Assignment
+    from autograder.grade import grade
+
+    assignment = Assignment("linear_regression")
+    stub = assignment.stub.read_text(encoding="utf-8")
+    # Only sgd written, with a catalogued mistake: its failed checks are diagnosed by running the reference's sgd
+    # mistakes; the stub holds no solution line, so any the thread finds came from the kit.
+    wrong_sgd = stub.replace('    raise NotImplementedError("sgd: not implemented yet")',
+                             "    with torch.no_grad():\n        for param in params:\n"
+                             "            param -= lr * param.grad\n            param.grad.zero_()", 1)
+    assert wrong_sgd != stub
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    (subs / "peeker.py").write_text(PEEKS_AT_OTHER_RUNNERS + wrong_sgd, encoding="utf-8")
+    [result] = grade(assignment, subs, tmp_path / "out", workers=1, quiet=True).results
+    sgd = [o for o in result.outcomes if o.exercise == "sgd"]
+    assert any("Cause:" in o.message for o in sgd), [o.message for o in sgd]  # the mistakes did run
+    solution = assignment.solution.read_text(encoding="utf-8")
+    kit_only = [line.strip() for line in solution.splitlines() if line.strip() and line.strip() not in stub]
+    leaked = [line for line in kit_only if len(line) > 20 and line in result.output]
+    assert not leaked, leaked[:3]
