@@ -1,4 +1,4 @@
-"""Command line: ``python -m autograder list | check | grade | report | release | stubs | new | validate | audit``."""
+"""Command line: ``python -m autograder list | check | grade | override | report | export | release | stubs | new | validate | audit``."""
 
 from __future__ import annotations
 
@@ -62,16 +62,72 @@ def cmd_grade(args: argparse.Namespace) -> int:
     return 0
 
 
+class _NotGraded(Exception):
+    pass
+
+
+def _graded(out: Path) -> tuple[assignments.Assignment, list]:
+    """The assignment and results of a graded --out folder (_NotGraded says why there are none)."""
+    from autograder.results import read_results
+
+    if not (out / "results").is_dir():
+        raise _NotGraded(f"{out / 'results'} not found: grade a class into {out} first")
+    results = read_results(out)
+    names = sorted({r.assignment for r in results})
+    if len(names) != 1:
+        raise _NotGraded(f"{out / 'results'} holds results of {len(names)} assignments "
+                         f"({', '.join(names) or 'none'}); one --out folder is one assignment")
+    try:
+        return assignments.get(names[0]), results
+    except KeyError:
+        raise _NotGraded(f"{out / 'results'} holds results of {names[0]}, which this kit does not have") from None
+
+
 def cmd_report(args: argparse.Namespace) -> int:
-    from autograder.report import write_report
+    from autograder.overrides import OverrideError
+    from autograder.publish import publish
 
     out = Path(args.out)
-    if not (out / "results").is_dir():
-        print(f"error: {out / 'results'} not found: grade a class into {out} first", file=sys.stderr)
+    try:
+        assignment, results = _graded(out)
+        publish(out, assignment, results)
+    except (_NotGraded, OverrideError) as e:
+        print(f"error: {e}", file=sys.stderr)
         return 2
-    path = write_report(out)
-    print(f"  report:   {path}")
+    print(f"  grades:   {out / 'grades.csv'}")
+    print(f"  report:   {out / 'report.html'}")
     print(f"  feedback: {out / 'feedback'}/<student>.html")
+    return 0
+
+
+def cmd_override(args: argparse.Namespace) -> int:
+    import datetime
+    import getpass
+
+    from autograder import overrides
+    from autograder.publish import publish
+
+    out = Path(args.out)
+    row = {"student": args.student, "exercise": args.exercise, "points": args.points, "comment": args.comment,
+           "by": args.by if args.by is not None else getpass.getuser(),
+           "when": datetime.datetime.now().astimezone().isoformat(timespec="seconds")}
+    try:
+        assignment, results = _graded(out)
+        source = str(out / overrides.FILENAME)
+        new = overrides.parse(overrides.csv_text([list(row), list(row.values())]), "the new override")
+        rows = [*overrides.read(out), *(replace(o, line=0) for o in new)]
+        worth = overrides.maxima(assignment)
+        overrides.check(rows, [r.student for r in results], worth, source)
+        for r in results:  # refused here, before the file changes, if a score would leave its range
+            overrides.adjustments(rows, r.student, r.graded_points(), worth, source)
+        path = overrides.append(out, row)
+        published = publish(out, assignment, results)
+    except (_NotGraded, overrides.OverrideError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    mine = next(r for r in published if r.student == args.student)
+    print(f"{args.student}: {args.exercise} now {mine.exercise_points()[args.exercise]:g}, "
+          f"total {mine.score:g} / {mine.max_score:g}; recorded in {path}")
     return 0
 
 
@@ -216,9 +272,19 @@ def build_parser() -> argparse.ArgumentParser:
                         "--workers is then ignored)")
     p.set_defaults(func=cmd_grade)
 
-    p = sub.add_parser("report", help="rebuild report.html and HTML feedback from a graded --out folder")
+    p = sub.add_parser("report", help="rebuild grades.csv, report.html and the feedback from a graded --out folder "
+                                      "(after editing OUT/overrides.csv)")
     p.add_argument("out", help="the --out folder of a grade run")
     p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("override", help="adjust one student's score on one exercise (kept in OUT/overrides.csv)")
+    p.add_argument("out", help="the --out folder of a grade run")
+    p.add_argument("student")
+    p.add_argument("exercise")
+    p.add_argument("points", help="the exercise's new score (4), or a change to it (+1, -0.5)")
+    p.add_argument("--comment", default="", help="why: the student reads it in their feedback")
+    p.add_argument("--by", help="who adjusted it (default: your user name)")
+    p.set_defaults(func=cmd_override)
 
     p = sub.add_parser("release", help="write student handouts, the nbgrader course and Gradescope autograders")
     p.add_argument("assignments", nargs="*", help="default: every assignment")

@@ -22,12 +22,14 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from autograder import isolation as iso
+from autograder import overrides
 from autograder import visibility as vis
 from autograder.assignments import Assignment
 from autograder.intake import Found, find_submissions
 from autograder.limits import Limits
 from autograder.progress import Progress
-from autograder.results import StudentResult, atomic_write, grades_csv, read_results, restamp_visibility
+from autograder.publish import publish
+from autograder.results import StudentResult, atomic_write, read_results, restamp_visibility
 
 
 class GradeError(RuntimeError):
@@ -107,6 +109,11 @@ def grade(assignment: Assignment, submissions: Path, out: Path, *, workers: int 
             restamp_visibility(out)  # up-to-date results are not regraded, but they must say the new choice
     except vis.VisibilityError as e:
         raise GradeError(str(e)) from None
+    try:  # a bad row is refused before anything is graded, not after
+        overrides.check(overrides.read(out), [f.student for f in found], overrides.maxima(assignment),
+                        str(out / overrides.FILENAME))
+    except overrides.OverrideError as e:
+        raise GradeError(str(e)) from None
     seed = batch_seed(out, seed)
     todo = [f for f in found
             if (f.student in only if only else force or not up_to_date(out, assignment, f, self_checks))]
@@ -129,10 +136,11 @@ def grade(assignment: Assignment, submissions: Path, out: Path, *, workers: int 
         again = "run grade without --only to grade them" if only else "run grade again to finish the batch"
         raise GradeError(f"no result yet for {listed}: {again} (grades.csv and report.html are written "
                          "once every submission has one)")
-    atomic_write(out / "grades.csv", grades_csv(results, assignment.exercises))
-    from autograder.report import write_report
-
-    write_report(out, results, feedback="stale")  # OUT/report.html; the judges wrote the feedback pages
+    try:  # the judges wrote each result as graded and its feedback page; the overrides apply on top
+        results = publish(out, assignment, results, students=sorted(wanted), feedback="stale")
+    except overrides.OverrideError as e:
+        raise GradeError(f"{e}; the results are graded: fix the file, then run "
+                         f"python -m autograder report {out}") from None
     return Batch(results, time.perf_counter() - started, out, level, len(todo))
 
 

@@ -29,6 +29,7 @@ from urllib.parse import quote
 
 from autograder.intake import student_id
 from autograder.results import (
+    ADJUSTED,
     ERROR,
     FAILED,
     NOT_IMPLEMENTED,
@@ -513,6 +514,7 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 .bar > div { height: 100%%; background: var(--green); }
 .banner { border-left: 5px solid var(--red); background: #fdf0ef; padding: 10px 14px; border-radius: 6px;
           margin: 12px 0; }
+.banner.adjusted { border-left-color: var(--blue); background: #eef4fb; }
 footer { margin-top: 40px; color: var(--muted); font-size: 13px; }
 code { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 0.92em; }
 a { color: var(--blue); }
@@ -680,12 +682,18 @@ def feedback_html(result: StudentResult, kit_version: str = "") -> str:
                      f'<div class="msg" style="margin-top:6px">{esc(_clip(whole, 5000))}</div></div>')
     if r.max_score <= 0 and not r.error:
         parts.append('<div class="banner">No checks were run for this submission.</div>')
+    scores = r.exercise_points()
     for k, (name, tests) in enumerate(groups.items()):
         status = statuses[name]
-        earned, total = sum(o.earned for o in tests), sum(o.points for o in tests)
+        total = sum(o.points for o in tests)
         parts.append(f'<section class="card exercise" id="ex-{k}"><div class="head">'
                      f"<h3><code>{esc(name)}</code> {_status_badge(status)}</h3>"
-                     f'<span class="pts">{earned:g} / {total:g} points</span></div>')
+                     f'<span class="pts">{scores[name]:g} / {total:g} points</span></div>')
+        for a in r.adjustments_of(name):
+            who = "".join(f", {x}" for x in (a.by, a.when) if x)
+            parts.append(f'<div class="banner adjusted"><b>{esc(a.shown())} point{"s" * (abs(a.delta) != 1)}, '
+                         f'{esc(ADJUSTED)}</b>{esc(who)}'
+                         f'{f"<div class=msg>{esc(_clip(a.comment, 5000))}</div>" if a.comment else ""}</div>')
         if not tests:
             parts.append('<p class="muted small">No checks of this exercise were run.</p>')
         elif status == NOT_IMPLEMENTED:
@@ -840,24 +848,29 @@ def _students_table(stats: ClassStats) -> str:
     for r in sorted(stats.results, key=lambda r: r.student):
         pct = _pct(r.score, r.max_score)
         groups = r.by_exercise()
+        scores = r.exercise_points()
         cells = []
         for name in stats.exercises:
             tests = groups.get(name, [])
             status = r.exercise_status(tests)
-            earned, total = sum(o.earned for o in tests), sum(o.points for o in tests)
+            earned, total = scores.get(name, 0.0), sum(o.points for o in tests)
             kind, mark = cls.get(status, ("failed", "\u2717"))
             frac = earned / total if total else -1
+            adjusted = f" ({ADJUSTED.split(' by ')[0]})" if r.adjustments_of(name) else ""
             cells.append(f'<td class="cell {kind}" data-sort="{frac:.4f}" title="{esc(name)}: {earned:g}/{total:g} '
-                         f'{esc(_badge_label(status))}">{mark}</td>')
+                         f'{esc(_badge_label(status))}{adjusted}">{mark}{"*" if adjusted else ""}</td>')
         link = f'<a href="feedback/{esc(quote(feedback_name(r.student)))}">{esc(r.student)}</a>'
         note = esc(_clip(r.error, 80)) if r.error else ""
+        if r.adjustments:
+            note += esc(("; " if note else "") + "adjusted: " + ", ".join(f"{a.exercise} {a.shown()}"
+                                                                          for a in r.adjustments))
         rows.append(f'<tr><td>{link}</td><td class="num" data-sort="{r.score:g}">{r.score:g} / {r.max_score:g}</td>'
                     f'<td class="num" data-sort="{-1 if pct is None else pct:.3f}">{_fmt_pct(pct)}</td>'
                     f'{"".join(cells)}<td class="num">{r.seconds:.2f}</td>'
                     f'<td class="num">{stats.timeouts.get(r.student, 0)}</td><td class="small">{note}</td></tr>')
     legend = ('<p class="legend muted small">Click a column header to sort. '
               f'<span style="background:{GREEN}"></span>passed<span style="background:{RED}"></span>needs work'
-              f'<span style="background:{GREY}"></span>not implemented. Names link to each student\'s feedback.</p>')
+              f'<span style="background:{GREY}"></span>not implemented; * adjusted by hand. Names link to each student\'s feedback.</p>')
     return (f"<h2>Students</h2>{legend}<div class=\"scroll\"><table class=\"students\" id=\"students\">"
             f"<thead><tr>{''.join(heads)}</tr></thead><tbody>\n" + "\n".join(rows) + "\n</tbody></table></div>")
 

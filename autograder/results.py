@@ -18,6 +18,7 @@ from autograder.visibility import load as load_visibility
 from autograder.visibility import note as visibility_note
 
 PASSED, FAILED, NOT_IMPLEMENTED, ERROR = "passed", "failed", "not implemented", "error"
+ADJUSTED = "adjusted by your instructor"
 
 MAX_CURVE_POINTS = 1000  # per series: enough for 1000 epochs, and a result file stays small
 MAX_CURVES_PER_TEST = 4
@@ -134,8 +135,40 @@ def _list(value: Any, n: int) -> list:
     return items + [None] * (n - len(items))
 
 
+def _items(value: Any, limit: int = 1000) -> list:
+    return list(value[:limit]) if isinstance(value, list) else []
+
+
 def _lists_of_names(value: Any, n: int) -> list[list[str]]:
     return [[s for s in x if isinstance(s, str)] if isinstance(x, list) else [] for x in _list(value, n)]
+
+
+@dataclass(frozen=True)
+class Adjustment:
+    """What an exercise's score became: ``delta`` is added to the points its checks earned."""
+
+    exercise: str
+    delta: float
+    comment: str = ""
+    by: str = ""
+    when: str = ""
+
+    def shown(self) -> str:
+        return f"{self.delta:+g}"
+
+    def to_json(self) -> dict:
+        return {"exercise": self.exercise, "delta": self.delta, "comment": self.comment, "by": self.by,
+                "when": self.when}
+
+    @classmethod
+    def from_json(cls, data: Any) -> Adjustment | None:
+        """One read back from a results file (edited files included): None when it is not one."""
+        if not isinstance(data, dict) or not isinstance(data.get("exercise"), str):
+            return None
+        delta = data.get("delta")
+        if isinstance(delta, bool) or not isinstance(delta, int | float) or not math.isfinite(delta):
+            return None
+        return cls(data["exercise"], float(delta), *(str(data.get(k, ""))[:2000] for k in ("comment", "by", "when")))
 
 
 @dataclass
@@ -169,10 +202,12 @@ class StudentResult:
     stubs: list[str] = field(default_factory=list)  # exercises whose code still raises NotImplementedError
     # What graded it, as the judge saw it: kit, torch and Python versions (empty in older results).
     environment: dict[str, str] = field(default_factory=dict)
+    # The instructor's, from OUT/overrides.csv (see overrides): never the judge's.
+    adjustments: list[Adjustment] = field(default_factory=list)
 
     @property
     def score(self) -> float:
-        return round(sum(o.earned for o in self.outcomes), 6)
+        return round(sum(o.earned for o in self.outcomes) + sum(a.delta for a in self.adjustments), 6)
 
     @property
     def max_score(self) -> float:
@@ -184,8 +219,19 @@ class StudentResult:
             groups.setdefault(o.exercise, []).append(o)
         return groups
 
-    def exercise_points(self) -> dict[str, float]:
+    def graded_points(self) -> dict[str, float]:
+        """Per exercise, what its checks earned (before any adjustment)."""
         return {name: round(sum(o.earned for o in tests), 6) for name, tests in self.by_exercise().items()}
+
+    def exercise_points(self) -> dict[str, float]:
+        """Per exercise, the score: what its checks earned, adjusted by the instructor."""
+        points = self.graded_points()
+        for a in self.adjustments:
+            points[a.exercise] = round(points.get(a.exercise, 0.0) + a.delta, 6)
+        return points
+
+    def adjustments_of(self, exercise: str) -> list[Adjustment]:
+        return [a for a in self.adjustments if a.exercise == exercise]
 
     def exercise_status(self, tests: list[TestOutcome]) -> str:
         if tests and all(o.status == NOT_IMPLEMENTED for o in tests):
@@ -240,25 +286,32 @@ class StudentResult:
         outcomes = self.ordered_outcomes()
         levels = [visibility.of(o.test, o.hidden) for o in outcomes]
         later = visibility_note([(level, o.points) for level, o in zip(levels, outcomes)])
+        tests = [
+            {
+                "name": o.name,
+                "score": o.earned,
+                "max_score": o.points,
+                "status": "passed" if o.status == PASSED else "failed",
+                "output": o.message,
+                "visibility": level,
+                "tags": [o.exercise],
+                # Gradescope's spec allows extra_data per test (stored, not shown).
+                **({"extra_data": {"curves": [c.to_json() for c in o.curves]}} if o.curves else {}),
+            }
+            for o, level in zip(outcomes, levels)
+        ]
+        for a in self.adjustments:  # after its exercise's checks; worth no points of its own
+            after = max((i + 1 for i, o in enumerate(outcomes) if o.exercise == a.exercise), default=len(tests))
+            after += sum(1 for t in tests[:after] if t.get("extra_data", {}).get("adjustment"))
+            tests.insert(after, {"name": f"{a.exercise}: {ADJUSTED}", "score": a.delta, "max_score": 0,
+                                 "status": "passed", "output": a.comment, "visibility": "visible",
+                                 "tags": [a.exercise], "extra_data": {"adjustment": True}})
         return {
             "score": self.score,
             "execution_time": round(self.seconds, 3),
             "output": self.summary() + (f"\n\n{later}" if later else ""),
             "visibility": "visible",
-            "tests": [
-                {
-                    "name": o.name,
-                    "score": o.earned,
-                    "max_score": o.points,
-                    "status": "passed" if o.status == PASSED else "failed",
-                    "output": o.message,
-                    "visibility": level,
-                    "tags": [o.exercise],
-                    # Gradescope's spec allows extra_data per test (stored, not shown).
-                    **({"extra_data": {"curves": [c.to_json() for c in o.curves]}} if o.curves else {}),
-                }
-                for o, level in zip(outcomes, levels)
-            ],
+            "tests": tests,
             "extra_data": {
                 "student": self.student,
                 "assignment": self.assignment,
@@ -277,20 +330,23 @@ class StudentResult:
                 "id_note": self.note,
                 "stubs": list(self.stubs),
                 "versions": dict(self.environment),
+                "adjustments": [a.to_json() for a in self.adjustments],
             },
         }
 
     @classmethod
     def from_gradescope(cls, data: dict) -> StudentResult:
         extra = data.get("extra_data", {})
-        n = len(data["tests"])
+        graded = [t for t in data["tests"] if not (isinstance(t.get("extra_data"), dict)
+                                                   and t["extra_data"].get("adjustment"))]
+        n = len(graded)
         builds_on = _lists_of_names(extra.get("builds_on"), n)
         raised_in = [str(x) if isinstance(x, str) else "" for x in _list(extra.get("raised_in"), n)]
         outcomes = [
             TestOutcome(test=name, name=t["name"], exercise=t["tags"][0], points=t["max_score"],
                         earned=t["score"], status=status, message=t.get("output", ""), hidden=hidden,
                         curves=_curves_of(t), builds_on=deps, raised_in=where)
-            for t, status, name, hidden, deps, where in zip(data["tests"], extra["statuses"], extra["tests"],
+            for t, status, name, hidden, deps, where in zip(graded, extra["statuses"], extra["tests"],
                                                             extra["hidden"], builds_on, raised_in)
         ]
         versions = extra.get("versions")
@@ -302,7 +358,9 @@ class StudentResult:
                    source_sha256=extra.get("source_sha256", ""), output=extra.get("stdout", ""),
                    note=str(extra.get("id_note", "")),
                    stubs=[s for s in _list(extra.get("stubs"), len(extra.get("exercises", []))) if isinstance(s, str)],
-                   environment=environment)
+                   environment=environment,
+                   adjustments=[a for a in map(Adjustment.from_json, _items(extra.get("adjustments")))
+                                if a is not None])
 
     def summary(self) -> str:
         text = f"{self.score:g} / {self.max_score:g} points"
@@ -327,12 +385,16 @@ class StudentResult:
             lines += ["Why nothing could be graded:", "", *fenced(self.error), ""]
         if self.output:
             lines += ["What your code printed (the end of it):", "", *fenced(self.output[-2000:]), ""]
+        scores = self.exercise_points()
         for exercise, tests in self.by_exercise().items():
-            earned = sum(o.earned for o in tests)
             total = sum(o.points for o in tests)
             status = self.exercise_status(tests)
             mark = {PASSED: "passed", NOT_IMPLEMENTED: "not implemented yet"}.get(status, "needs work")
-            lines.append(f"## `{exercise}`: {earned:g} / {total:g} ({mark})")
+            lines.append(f"## `{exercise}`: {scores[exercise]:g} / {total:g} ({mark})")
+            for a in self.adjustments_of(exercise):
+                lines += ["", f"{a.shown()} point{'s' * (abs(a.delta) != 1)}, {ADJUSTED}"
+                              f"{' (' + a.by + ')' if a.by else ''}{', ' + a.when if a.when else ''}"
+                              f"{':' if a.comment else '.'}", *(fenced(a.comment) if a.comment else [])]
             if status == NOT_IMPLEMENTED:
                 lines += ["", "Not implemented yet: replace the `raise NotImplementedError` with your code.", ""]
                 continue

@@ -24,6 +24,11 @@ def safe_cell(value: object) -> str:
     return text
 
 
+def unescape_cell(text: str) -> str:
+    """A cell as it was before ``safe_cell`` (a spreadsheet shows the ``'`` away, but a reader sees it)."""
+    return text[1:] if text.startswith("'") and text[1:].startswith(_FORMULA_START) else text
+
+
 def csv_text(rows: Iterable[Iterable[object]]) -> str:
     buf = io.StringIO()
     # RFC 4180's CRLF: with it the writer quotes a cell holding a bare CR, which "\n" would leave loose.
