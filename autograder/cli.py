@@ -1,4 +1,5 @@
-"""Command line: ``python -m autograder list | check | grade | override | report | export | release | stubs | new | validate | audit``."""
+"""Command line: ``python -m autograder list | check | grade | override | report | export | release | stubs | new |
+validate | audit``."""
 
 from __future__ import annotations
 
@@ -97,6 +98,32 @@ def cmd_report(args: argparse.Namespace) -> int:
     print(f"  grades:   {out / 'grades.csv'}")
     print(f"  report:   {out / 'report.html'}")
     print(f"  feedback: {out / 'feedback'}/<student>.html")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from autograder.export import ExportError, export, read_roster
+    from autograder.overrides import OverrideError
+    from autograder.publish import publish
+    from autograder.results import atomic_write
+
+    out = Path(args.out)
+    try:
+        assignment, results = _graded(out)
+        results = publish(out, assignment, results)  # what is exported is what grades.csv says, overrides applied
+        roster = read_roster(Path(args.roster), args.key, [r.student for r in results]) if args.roster else None
+        made = export(results, assignment.exercises, args.format, roster, args.column or assignment.name)
+    except (_NotGraded, OverrideError, ExportError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    path = Path(args.output) if args.output else out / f"{assignment.name}-{args.format}.csv"
+    atomic_write(path, made.text)
+    print(f"Wrote {path}: {len(results) - len(made.unrostered)} graded students"
+          + (f" of {len(roster.rows)} on the roster, joined on its {roster.key!r} column" if roster else ""))
+    for label, names in (("on the roster, no submission (left blank)", made.unsubmitted),
+                         ("submitted, not on the roster (exported by their id)", made.unrostered)):
+        if names:
+            print(f"  {len(names)} {label}: {', '.join(names)}")
     return 0
 
 
@@ -285,6 +312,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--comment", default="", help="why: the student reads it in their feedback")
     p.add_argument("--by", help="who adjusted it (default: your user name)")
     p.set_defaults(func=cmd_override)
+
+    p = sub.add_parser("export", help="grades for a gradebook import: Canvas, Moodle or CSV, joined to a roster")
+    p.add_argument("out", help="the --out folder of a grade run")
+    p.add_argument("--format", required=True, choices=["canvas", "moodle", "csv"])
+    p.add_argument("--roster", metavar="ROSTER.csv",
+                   help="students with their LMS ids (e.g. Canvas's gradebook export); joined by student id")
+    p.add_argument("--key", metavar="COLUMN",
+                   help="the roster column holding the student id (default: the column matching the most "
+                        "submissions)")
+    p.add_argument("--column", help="the assignment's column name in the gradebook (default: its name; for an "
+                                    "existing Canvas assignment, Canvas's 'Name (id)')")
+    p.add_argument("--output", metavar="FILE", help="default: OUT/<assignment>-<format>.csv")
+    p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("release", help="write student handouts, the nbgrader course and Gradescope autograders")
     p.add_argument("assignments", nargs="*", help="default: every assignment")

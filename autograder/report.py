@@ -870,7 +870,8 @@ def _students_table(stats: ClassStats) -> str:
                     f'<td class="num">{stats.timeouts.get(r.student, 0)}</td><td class="small">{note}</td></tr>')
     legend = ('<p class="legend muted small">Click a column header to sort. '
               f'<span style="background:{GREEN}"></span>passed<span style="background:{RED}"></span>needs work'
-              f'<span style="background:{GREY}"></span>not implemented; * adjusted by hand. Names link to each student\'s feedback.</p>')
+              f'<span style="background:{GREY}"></span>not implemented; * adjusted by hand. '
+              "Names link to each student's feedback.</p>")
     return (f"<h2>Students</h2>{legend}<div class=\"scroll\"><table class=\"students\" id=\"students\">"
             f"<thead><tr>{''.join(heads)}</tr></thead><tbody>\n" + "\n".join(rows) + "\n</tbody></table></div>")
 
