@@ -22,7 +22,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from autograder import isolation as iso
-from autograder import overrides
+from autograder import overrides, similarity
 from autograder import visibility as vis
 from autograder.assignments import Assignment
 from autograder.intake import Found, find_submissions
@@ -136,6 +136,8 @@ def grade(assignment: Assignment, submissions: Path, out: Path, *, workers: int 
         again = "run grade without --only to grade them" if only else "run grade again to finish the batch"
         raise GradeError(f"no result yet for {listed}: {again} (grades.csv and report.html are written "
                          "once every submission has one)")
+    # The whole class, not just this run's --only: a pair is about two students.
+    similarity.update(out, assignment, {f.student: f.source.decode("utf-8") for f in found if not f.error})
     try:  # the judges wrote each result as graded and its feedback page; the overrides apply on top
         results = publish(out, assignment, results, students=sorted(wanted), feedback="stale")
     except overrides.OverrideError as e:

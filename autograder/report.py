@@ -27,6 +27,8 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import quote
 
+from markupsafe import Markup
+
 from autograder.intake import student_id
 from autograder.results import (
     ADJUSTED,
@@ -41,6 +43,9 @@ from autograder.results import (
     exercise_curves,
     read_results,
 )
+from autograder.similarity import Pair, Similarity
+from autograder.similarity import read as read_similarity
+from autograder.templates import render
 
 TIMEOUT_MARK = "did not return within"
 TOP_MESSAGES = 5  # failure messages shown per exercise
@@ -608,18 +613,15 @@ def _csp(script: str | None) -> str:
             "base-uri 'none'; form-action 'none'")
 
 
-def _page(title: str, body: str, extra_css: str, script: str | None = None) -> str:
+def _css(extra_css: str) -> Markup:
     palette = {"GREEN": GREEN, "RED": RED, "GREY": GREY, "BLUE": BLUE, "INK": INK, "MUTED": MUTED}
-    css = (CSS % palette) + (extra_css % {})
-    tail = f"<script>{script}</script>\n" if script else ""
-    return (
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-        f"<meta http-equiv=\"Content-Security-Policy\" content=\"{esc(_csp(script))}\">\n"
-        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-        "<meta name=\"referrer\" content=\"no-referrer\">\n"
-        f"<title>{esc(title)}</title>\n<style>{css}</style>\n</head>\n"
-        f"<body>\n<main>\n{body}\n</main>\n{tail}</body>\n</html>\n"
-    )
+    return Markup((CSS % palette) + (extra_css % {}))  # the kit's own stylesheet
+
+
+def _page(title: str, body: str, extra_css: str, script: str | None = None) -> str:
+    # body: markup built here with esc() around everything not the kit's own
+    return render("page.html.j2", title=title, csp=_csp(script), css=_css(extra_css), body=Markup(body),
+                  script=Markup(script) if script else None)
 
 
 def _badge_label(status: str) -> str:
@@ -889,7 +891,44 @@ def _environment_section(environment: list[Recorded]) -> str:
             f'<table class="env">{rows}</table></div>')
 
 
-def report_html(results: list[StudentResult], kit: dict[str, str] | None = None) -> str:
+SIMILARITY_CSS = """
+.sides { display: grid; grid-template-columns: 1fr 1fr; gap: 16px; }
+@media (max-width: 900px) { .sides { grid-template-columns: 1fr; } }
+pre.code { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 12.5px; line-height: 1.45;
+           white-space: pre-wrap; word-break: break-word; margin: 0; }
+mark { background: #ffe08a; color: inherit; }
+"""
+
+
+def _segments(code: str, slices: tuple[tuple[int, int], ...], cut: str = "") -> list[tuple[str, bool]]:
+    """``code`` cut into (text, shared) runs at the shared slices; the line ``cut`` between two runs of the
+    student's own code (see ``similarity.own_code``) shown as an ellipsis."""
+    if cut:
+        return [(text.replace(f"\n{cut}\n", "\n\u22ef\n"), shared) for text, shared in _segments(code, slices)]
+    out, at = [], 0
+    for start, end in sorted(slices):
+        start, end = max(start, at), min(end, len(code))
+        if start > at:
+            out.append((code[at:start], False))
+        if end > start:
+            out.append((code[start:end], True))
+            at = end
+    if at < len(code):
+        out.append((code[at:], False))
+    return out
+
+
+def similarity_page(assignment: str, pair: Pair, code_a: str, code_b: str, cuts: tuple[str, str] = ("", "")) -> str:
+    """Two submissions' own code side by side, the code they share highlighted."""
+    sides = [{"student": pair.a, "segments": _segments(code_a, pair.slices_a, cuts[0])},
+             {"student": pair.b, "segments": _segments(code_b, pair.slices_b, cuts[1])}]
+    return render("similarity_pair.html.j2", title=f"{assignment}: similar code, {pair.a} and {pair.b}",
+                  csp=_csp(None), css=_css(SIMILARITY_CSS), script=None, assignment=assignment, pair=pair,
+                  sides=sides)
+
+
+def report_html(results: list[StudentResult], kit: dict[str, str] | None = None,
+                similarity: Similarity | None = None) -> str:
     environment = {e.label: e for e in grading_environment(results, kit)}
     stats = class_stats(results)
     title = f"{_assignments(results)}: class report"
@@ -921,6 +960,7 @@ def report_html(results: list[StudentResult], kit: dict[str, str] | None = None)
     parts.append(_whole_section(stats))
     parts.append(_timing_section(stats))
     parts.append(_environment_section(list(environment.values())))
+    parts.append(render("similarity_section.html.j2", similarity=similarity))
     parts.append(_students_table(stats))
     parts.append(f"<footer>{esc(meta)}. Versions and isolation are those each result recorded when it was graded"
                  f"{'' if not any(e.missing for e in environment.values()) else ' (older results: see above)'}."
@@ -954,7 +994,7 @@ def write_report(out: Path, results: list[StudentResult] | None = None, kit: dic
         if feedback == "all" or feedback_is_stale(out, r.student):
             write_feedback_html(out, r, kit["kit"])
     path = out / "report.html"
-    atomic_write(path, report_html(results, kit))
+    atomic_write(path, report_html(results, kit, read_similarity(out)))
     return path
 
 
