@@ -903,8 +903,9 @@ mark { background: #ffe08a; color: inherit; }
 def _segments(code: str, slices: tuple[tuple[int, int], ...], cut: str = "") -> list[tuple[str, bool]]:
     """``code`` cut into (text, shared) runs at the shared slices; the line ``cut`` between two runs of the
     student's own code (see ``similarity.own_code``) shown as an ellipsis."""
-    if cut:
-        return [(text.replace(f"\n{cut}\n", "\n\u22ef\n"), shared) for text, shared in _segments(code, slices)]
+    if cut:  # never shared (it is this student's alone), so always within one segment
+        line = re.compile(rf"(?m)^{re.escape(cut)}$")
+        return [(line.sub("\u22ef", text), shared) for text, shared in _segments(code, slices)]
     out, at = [], 0
     for start, end in sorted(slices):
         start, end = max(start, at), min(end, len(code))

@@ -411,7 +411,8 @@ def distinct_colours(png: Path) -> int:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("page", ["report.html", "feedback/john_von_neumann.html"])
+@pytest.mark.parametrize("page", ["report.html", "feedback/john_von_neumann.html",
+                                  "similarity/ada_lovelace--alan_turing.html"])
 def test_pages_render_in_a_browser(graded, tmp_path, page):
     shot = graded / "screenshots" / (Path(page).stem + ".png")
     shot.parent.mkdir(exist_ok=True)
