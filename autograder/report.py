@@ -196,6 +196,7 @@ class ExerciseStats:
     passed: int = 0
     failed: int = 0
     not_implemented: int = 0
+    whole: int = 0  # students whose submission failed as a whole: counted apart, never as failing this exercise
     graded: int = 0  # students with at least one check of this exercise
     earned: float = 0.0
     points: float = 0.0
@@ -203,7 +204,7 @@ class ExerciseStats:
 
     @property
     def total(self) -> int:
-        return self.passed + self.failed + self.not_implemented
+        return self.passed + self.failed + self.not_implemented + self.whole
 
     def top_messages(self) -> list[MessageGroup]:
         return sorted(self.messages.values(), key=lambda g: (-len(g.students), g.example))
@@ -251,7 +252,9 @@ def class_stats(results: list[StudentResult]) -> ClassStats:
                 stats.graded += 1
             stats.earned += sum(o.earned for o in tests)
             stats.points += sum(o.points for o in tests)
-            if status == PASSED:
+            if reason:
+                stats.whole += 1
+            elif status == PASSED:
                 stats.passed += 1
             elif status == NOT_IMPLEMENTED:
                 stats.not_implemented += 1
@@ -460,7 +463,8 @@ def pass_rate_chart(stats: ClassStats) -> tuple[str, int] | None:
         y = list(range(len(rows)))
         left = [0.0] * len(rows)
         for label, colour, attr in (("passed", GREEN, "passed"), ("failed", RED, "failed"),
-                                    ("not implemented", GREY, "not_implemented")):
+                                    ("not implemented", GREY, "not_implemented"),
+                                    ("failed as a whole (listed apart)", INK, "whole")):
             widths = [100.0 * getattr(s, attr) / n for s in rows]
             bars = ax.barh(y, widths, left=left, height=0.68, color=colour, label=label)
             for bar, s, w in zip(bars, rows, widths):
@@ -477,7 +481,7 @@ def pass_rate_chart(stats: ClassStats) -> tuple[str, int] | None:
         ax.grid(axis="y", visible=False)
         ax.tick_params(axis="y", length=0)
         ax.set_title("Students passing each exercise (all its checks)", loc="left", pad=22)
-        ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncol=3, frameon=False, fontsize=8.5,
+        ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncol=4, frameon=False, fontsize=8.5,
                   handlelength=1.2, borderaxespad=0.2)
         return _png(fig)
 
@@ -772,6 +776,8 @@ def _failures_section(stats: ClassStats) -> str:
         rate = f"{s.passed}/{n} passed ({_fmt_pct(_pct(s.passed, n))})"
         if s.not_implemented:
             rate += f" · {s.not_implemented} not implemented"
+        if s.whole:
+            rate += f" · {s.whole} failed as a whole"
         head = f'<div class="ex-head"><h3><code>{esc(name)}</code></h3><span class="rate">{esc(rate)}</span>'
         groups = s.top_messages()
         if not groups:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import html
 import json
 import random
 import re
@@ -150,13 +151,16 @@ def test_report_has_the_class_sections(graded):
 def test_pages_are_self_contained(graded):
     pages = [graded / "report.html", *sorted((graded / "feedback").glob("*.html"))]
     assert len(pages) == 8
-    for path in pages:
+    similar = sorted((graded / "similarity").glob("*.html"))
+    assert similar  # the samples are copies of the reference with a mistake or two
+    for path in pages + similar:
         text = path.read_text(encoding="utf-8")
         assert "http://" not in text and "https://" not in text, path
         assert "<link" not in text and "@import" not in text and "url(" not in text, path
         page = Page(text)
         assert all(src.startswith("data:image/png;base64,") for src in page.srcs), path
-        assert "Content-Security-Policy" in text and "default-src &#x27;none&#x27;" in text, path
+        assert "Content-Security-Policy" in text and "default-src 'none'" in html.unescape(text), path
+        assert "<script" not in text or path.name == "report.html", path
     assert "<script" not in (graded / "feedback" / "grace_hopper.html").read_text(encoding="utf-8")
 
 
@@ -500,3 +504,19 @@ def test_not_implemented_page_renders(graded, tmp_path):
                         f"--screenshot={shot}", "--window-size=1000,1200")
     assert proc.returncode == 0 and console(proc) == []
     assert distinct_colours(shot) > 50
+
+
+def test_a_submission_that_failed_as_a_whole_is_counted_apart_from_each_exercise():
+    from autograder.report import class_stats, pass_rate_chart
+    from autograder.results import TestOutcome as Outcome
+    from tests.test_overrides import LR, result
+
+    broken = result("edsger", failing=tuple(LR.exercises))
+    broken.outcomes = [Outcome(o.test, o.name, o.exercise, o.points, 0.0, FAILED, "SyntaxError (line 98)")
+                       for o in broken.outcomes]
+    stats = class_stats([result("ada"), result("grace", failing=("sgd",)), broken])
+    assert stats.whole == {"edsger": "SyntaxError (line 98)"}
+    sgd, linreg = stats.per_exercise["sgd"], stats.per_exercise["linreg"]
+    assert (sgd.passed, sgd.failed, sgd.whole) == (1, 1, 1)  # grace failed it; edsger is counted apart
+    assert (linreg.passed, linreg.failed, linreg.whole) == (2, 0, 1)
+    assert pass_rate_chart(stats) is not None
