@@ -10,7 +10,6 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from autograder.markdown import code_span, fenced
 from autograder.safe_csv import csv_text
 from autograder.visibility import DEFAULT as DEFAULT_VISIBILITY
 from autograder.visibility import Visibility
@@ -19,6 +18,21 @@ from autograder.visibility import note as visibility_note
 
 PASSED, FAILED, NOT_IMPLEMENTED, ERROR = "passed", "failed", "not implemented", "error"
 ADJUSTED = "adjusted by your instructor"
+# One vocabulary of statuses, for every page, the Markdown feedback and the charts: (label, css class, mark).
+_SHOWN = {PASSED: ("passed", "passed", "\u2713"), NOT_IMPLEMENTED: ("not implemented yet", "notimpl", "\u2013")}
+_NEEDS_WORK = ("needs work", "failed", "\u2717")  # failed, or a check the grader could not run
+
+
+def status_label(status: str) -> str:
+    return _SHOWN.get(status, _NEEDS_WORK)[0]
+
+
+def status_class(status: str) -> str:
+    return _SHOWN.get(status, _NEEDS_WORK)[1]
+
+
+def status_mark(status: str) -> str:
+    return _SHOWN.get(status, _NEEDS_WORK)[2]
 
 MAX_CURVE_POINTS = 1000  # per series: enough for 1000 epochs, and a result file stays small
 MAX_CURVES_PER_TEST = 4
@@ -375,41 +389,10 @@ class StudentResult:
     # ------------------------------------------------------------ feedback
 
     def feedback_markdown(self) -> str:
-        # What a student controls (note, error, output, messages) is fenced; ids are safe by construction
-        # (student_ids), names of exercises and checks are the kit's.
-        lines = [f"# {self.assignment}: feedback for {self.student}", "",
-                 f"**Score: {self.score:g} / {self.max_score:g}**", ""]
-        if self.note:
-            lines += ["Your id:", "", *fenced(self.note), ""]
-        if self.error:
-            lines += ["Why nothing could be graded:", "", *fenced(self.error), ""]
-        if self.output:
-            lines += ["What your code printed (the end of it):", "", *fenced(self.output[-2000:]), ""]
-        scores = self.exercise_points()
-        for exercise, tests in self.by_exercise().items():
-            total = sum(o.points for o in tests)
-            status = self.exercise_status(tests)
-            mark = {PASSED: "passed", NOT_IMPLEMENTED: "not implemented yet"}.get(status, "needs work")
-            lines.append(f"## `{exercise}`: {scores[exercise]:g} / {total:g} ({mark})")
-            for a in self.adjustments_of(exercise):
-                lines += ["", f"{a.shown()} point{'s' * (abs(a.delta) != 1)}, {ADJUSTED}"
-                              f"{' (' + a.by + ')' if a.by else ''}{', ' + a.when if a.when else ''}"
-                              f"{':' if a.comment else '.'}", *(fenced(a.comment) if a.comment else [])]
-            if status == NOT_IMPLEMENTED:
-                lines += ["", "Not implemented yet: replace the `raise NotImplementedError` with your code.", ""]
-                continue
-            lines.append("")
-            for o in tests:
-                box = "x" if o.status == PASSED else " "
-                lines.append(f"- [{box}] {o.name.split(': ', 1)[-1]} ({o.earned:g}/{o.points:g})")
-                if o.status != PASSED and o.message and o.message != self.error:
-                    lines += ["", *fenced(o.message, indent="  "), ""]
-            for curve in exercise_curves(tests):
-                # A results file may be edited by hand: its curve names are not trusted either.
-                lines.append(f"- Your {code_span(curve.ylabel)} curve for {code_span(curve.name)}: "
-                             f"{curve_summary(curve)}; the HTML feedback plots both")
-            lines.append("")
-        return "\n".join(lines).rstrip() + "\n"
+        """The Markdown feedback (``autograder/templates/feedback.md.j2``)."""
+        from autograder.report.pages import feedback_markdown
+
+        return feedback_markdown(self)
 
 
 def atomic_write(path: Path, text: str) -> None:

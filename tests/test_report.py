@@ -199,7 +199,9 @@ def test_hostile_messages_and_names_are_escaped(graded, tmp_path):
     assert (out / "feedback" / "grace_hopper.html").read_text(encoding="utf-8").count('<figure class="curve">') == 2
     report = (out / "report.html").read_text(encoding="utf-8")
     assert "&lt;b&gt;evil&lt;/b&gt;" in report
-    assert "&lt;img src=x onerror=&quot;alert(2)&quot;&gt; &amp; &quot;quotes&quot;" in report
+    # Escaped (markupsafe writes a quote as &#34;), and shown as the text it was.
+    assert "&lt;img src=x onerror=&#34;alert(2)&#34;&gt; &amp; &#34;quotes&#34;" in report
+    assert '<img src=x onerror="alert(2)"> & "quotes"' in html.unescape(report)
 
 
 # ---------------------------------------------------------------------------------------------- what graded
