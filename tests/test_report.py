@@ -522,3 +522,22 @@ def test_a_submission_that_failed_as_a_whole_is_counted_apart_from_each_exercise
     assert (sgd.passed, sgd.failed, sgd.whole) == (1, 1, 1)  # grace failed it; edsger is counted apart
     assert (linreg.passed, linreg.failed, linreg.whole) == (2, 0, 1)
     assert pass_rate_chart(stats) is not None
+
+
+def test_one_vocabulary_of_statuses_in_every_output():
+    from autograder.report import feedback_html, report_html
+    from autograder.results import NOT_IMPLEMENTED, status_label
+    from autograder.results import TestOutcome as Outcome
+    from tests.test_overrides import result
+
+    r = result("ada", failing=("sgd",))
+    first = next(o for o in r.outcomes if o.exercise == "Timer")
+    r.outcomes[r.outcomes.index(first)] = Outcome(first.test, first.name, "Timer", first.points, 0.0, NOT_IMPLEMENTED)
+    labels = {s: status_label(s) for s in (PASSED, FAILED, NOT_IMPLEMENTED)}
+    assert labels == {PASSED: "passed", FAILED: "needs work", NOT_IMPLEMENTED: "not implemented yet"}
+    markdown, page = r.feedback_markdown(), html.unescape(feedback_html(r))
+    report = html.unescape(report_html([r], {"kit": "0", "torch": "0", "python": "0"}))
+    for label in labels.values():
+        assert label in markdown and label in page and label in report, label
+    assert "## `Timer`: 0 / 3 (not implemented yet)" in markdown and "## `sgd`: 0 / 4 (needs work)" in markdown
+    assert 'title="not implemented yet"' in feedback_html(r) and 'title="sgd: 0/4 needs work"' in report_html([r])
