@@ -15,13 +15,14 @@ lead for the instructor to read side by side, never a verdict.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import json
 import logging
 import re
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -130,6 +131,17 @@ def own_code(source: str, stub: str, student: str = "") -> str:
     return f"\n{separator(student)}\n".join("\n".join(run) for run in kept) + ("\n" if kept else "")
 
 
+@contextlib.contextmanager
+def _quiet() -> Iterator[None]:
+    """copydetect logs a warning on the root logger for a file it cannot tokenise: not the grader's news."""
+    previous = logging.root.manager.disable
+    logging.disable(logging.WARNING)
+    try:
+        yield
+    finally:
+        logging.disable(previous)
+
+
 def _fingerprint(text: str, boilerplate=None):
     from copydetect import CodeFingerprint
 
@@ -197,11 +209,11 @@ def compare(sources: dict[str, str], boilerplate: Iterable[str], threshold: floa
     import numpy as np
     from copydetect import compare_files
 
-    logging.getLogger().setLevel(max(logging.getLogger().level, logging.ERROR))  # copydetect warns per file
-    common = _boilerplate_hashes(boilerplate)
-    prints = {s: _fingerprint(text, common) for s, text in sorted(sources.items())}
-    names = [s for s in prints if prints[s].token_coverage > 0]  # an untouched stub wrote nothing of its own
-    fast = {s: _Positions(prints[s], separator(s)) for s in names}
+    with _quiet():
+        common = _boilerplate_hashes(boilerplate)
+        prints = {s: _fingerprint(text, common) for s, text in sorted(sources.items())}
+    fast = {s: _Positions(prints[s], separator(s)) for s in prints}
+    names = [s for s in prints if fast[s].coverage > 0]  # an untouched stub wrote nothing of its own
     qualified = []
     for i, a in enumerate(names):
         pa = fast[a]

@@ -55,7 +55,8 @@ def test_the_screen_measures_what_copydetect_measures():
     from copydetect import compare_files
 
     code = own(generated_class())
-    prints = {s: similarity._fingerprint(text, similarity._boilerplate_hashes(BOILERPLATE)) for s, text in code.items()}
+    common = similarity._boilerplate_hashes(BOILERPLATE)
+    prints = {s: similarity._fingerprint(text, common) for s, text in code.items()}
     plain = {s: similarity._Positions(f) for s, f in prints.items()}
     runs = {s: similarity._Positions(f, similarity.separator(s)) for s, f in prints.items()}
     for a, b in itertools.combinations(sorted(prints), 2):
@@ -105,8 +106,9 @@ def test_a_failure_is_recorded_and_never_raised(tmp_path, monkeypatch):
 
 
 def test_odd_uploads_are_compared_without_error(tmp_path):
+    short_runs = STUB.replace("raise NotImplementedError(", "x = 1\nraise NotImplementedError(")  # each run < K
     sources = {"binaryish": "\x00\x01 def (((\n" * 2000, "unclosed": 'x = """' + "a" * 5000, "empty": "",
-               **generated_class()}
+               "short_1": short_runs, "short_2": short_runs, **generated_class()}
     found = similarity.update(tmp_path, LR, sources)
     assert found.error == "" and found.compared == len(sources) and found.pairs
     for pair in found.pairs:
