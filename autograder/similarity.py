@@ -248,25 +248,26 @@ def digest(sources: dict[str, str], boilerplate: list[str]) -> str:
 def update(out: Path, assignment: Assignment, sources: dict[str, str]) -> Similarity:
     """Compare the class and write ``OUT/similarity.json`` and the side-by-side pages (unless nothing changed).
 
-    Never raises for what a submission holds: a failure is recorded, and the report says so.
+    Never raises for what a submission holds or for a kit without the stub (a Gradescope autograder
+    grades one submission and has none): a failure is recorded, and the report says so.
     """
     from autograder.report import similarity_page
     from autograder.results import atomic_write
 
-    stub = assignment.stub.read_text(encoding="utf-8")
-    boilerplate = [stub, *book_sources(assignment)]
-    inputs = digest(sources, boilerplate)
-    previous = read(out)
-    if previous is not None and previous.inputs == inputs and not previous.error:
-        return previous
     started = time.perf_counter()
     own: dict[str, str] = {}
     try:
-        own = {student: own_code(text, stub, student) for student, text in sources.items()}
-        pairs, qualified = compare(own, boilerplate)
+        stub = assignment.stub.read_text(encoding="utf-8") if len(sources) > 1 else ""
+        boilerplate = [stub, *book_sources(assignment)] if stub else []
+        inputs = digest(sources, boilerplate)
+        previous = read(out)
+        if previous is not None and previous.inputs == inputs and not previous.error:
+            return previous
+        own = {student: own_code(text, stub, student) for student, text in sources.items()} if stub else {}
+        pairs, qualified = compare(own, boilerplate) if stub else ([], [])
         found = Similarity(pairs, len(sources), len(qualified), inputs=inputs)
     except Exception as e:  # noqa: BLE001 -- a similarity failure must never cost a student their grade
-        found = Similarity([], len(sources), error=f"{type(e).__name__}: {e}"[:500], inputs=inputs)
+        found = Similarity([], len(sources), error=f"{type(e).__name__}: {e}"[:500])
     found.seconds = round(time.perf_counter() - started, 3)
     folder = Path(out) / PAGES
     for stale in folder.glob("*.html"):

@@ -100,9 +100,16 @@ def test_a_failure_is_recorded_and_never_raised(tmp_path, monkeypatch):
         raise RecursionError("maximum recursion depth exceeded")
 
     monkeypatch.setattr(similarity, "compare", broken)
-    found = similarity.update(tmp_path, LR, {"ada": STUB + "\nx = 1\n"})
+    found = similarity.update(tmp_path, LR, {"ada": STUB + "\nx = 1\n", "alan": STUB})
     assert found.error == "RecursionError: maximum recursion depth exceeded"
     assert similarity.read(tmp_path).error == found.error
+
+
+def test_one_submission_or_a_kit_without_the_stub_is_no_error(tmp_path, monkeypatch):
+    assert similarity.update(tmp_path / "one", LR, {"ada": STUB}).error == ""  # Gradescope: one at a time
+    monkeypatch.setattr(Assignment, "stub", property(lambda self: tmp_path / "missing.py"))
+    found = similarity.update(tmp_path / "two", LR, {"ada": STUB, "alan": STUB})
+    assert found.error.startswith("FileNotFoundError") and found.pairs == []
 
 
 def test_odd_uploads_are_compared_without_error(tmp_path):
