@@ -133,6 +133,7 @@ def cmd_override(args: argparse.Namespace) -> int:
 
     from autograder import overrides
     from autograder.publish import publish
+    from autograder.safe_csv import csv_text
 
     out = Path(args.out)
     row = {"student": args.student, "exercise": args.exercise, "points": args.points, "comment": args.comment,
@@ -141,7 +142,7 @@ def cmd_override(args: argparse.Namespace) -> int:
     try:
         assignment, results = _graded(out)
         source = str(out / overrides.FILENAME)
-        new = overrides.parse(overrides.csv_text([list(row), list(row.values())]), "the new override")
+        new = overrides.parse(csv_text([list(row), list(row.values())]), "the new override")
         rows = [*overrides.read(out), *(replace(o, line=0) for o in new)]
         worth = overrides.maxima(assignment)
         overrides.check(rows, [r.student for r in results], worth, source)

@@ -32,6 +32,9 @@ K = 25  # copydetect's noise threshold: shorter matches are idioms, not copying
 THRESHOLD = 0.5  # of the code either student wrote beyond the boilerplate
 MIN_SHARED = 150  # abstracted tokens shared; fewer says nothing, however high the fraction
 MAX_PAIRS = 100  # listed, most similar first: more means the class shares a source, and the count says so
+# Of each submission's own code, what is compared: four times a whole solution's. Tokenising costs about
+# 20 us a character, so an upload at the 2 MiB limit would cost the batch half a minute, and a class of them hours.
+MAX_OWN_CHARS = 16_000
 FILE = "similarity.json"
 PAGES = "similarity"  # OUT/similarity/<a>--<b>.html: the side-by-side views
 VERSION = 1  # of the method and its parameters: a change recomputes
@@ -114,7 +117,7 @@ def separator(student: str) -> str:
 
 def own_code(source: str, stub: str, student: str = "") -> str:
     """The lines of ``source`` that are not lines of the stub: what the student wrote, in their order,
-    each run of them apart (``separator``).
+    each run of them apart (``separator``), up to ``MAX_OWN_CHARS`` (whole lines).
 
     A line counts as the stub's wherever it stands, so moving the stub's functions around leaves
     nothing of the stub behind.
@@ -128,7 +131,8 @@ def own_code(source: str, stub: str, student: str = "") -> str:
         else:
             runs[-1].append(line)
     kept = [run for run in runs if any(line.strip() for line in run)]
-    return f"\n{separator(student)}\n".join("\n".join(run) for run in kept) + ("\n" if kept else "")
+    text = f"\n{separator(student)}\n".join("\n".join(run) for run in kept) + ("\n" if kept else "")
+    return text if len(text) <= MAX_OWN_CHARS else text[: text.rfind("\n", 0, MAX_OWN_CHARS) + 1]
 
 
 @contextlib.contextmanager
