@@ -53,7 +53,9 @@ def main(argv: list[str]) -> int:
     import matplotlib.ticker  # noqa: F401
 
     from autograder import judge
+    from autograder.templates import warm
 
+    warm()
     judge.settle()
     children: dict[int, int] = {}
     parent = os.getpid()

@@ -52,6 +52,12 @@ def environment() -> jinja2.Environment:
     return env
 
 
+def warm() -> None:
+    """Compile what a judge renders for every student, before the judges are forked from this process."""
+    for name in ("feedback.html.j2", "feedback.md.j2", "base.css.j2"):
+        environment().get_template(name)
+
+
 def render(name: str, **context: object) -> str:
     return environment().get_template(name).render(**context)
 
