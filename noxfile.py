@@ -21,7 +21,8 @@ def install(session: nox.Session, *extra: str, extras: str = "") -> None:
 @nox.session
 def tests(session: nox.Session) -> None:
     """The kit's own test suite (nbgrader: the release tests run the real `nbgrader autograde`; Dask: scale-out)."""
-    install(session, "rich", "nbgrader", "hypothesis", "markdown-it-py", extras="scale")
+    install(session, "rich", "nbgrader", "hypothesis", "markdown-it-py", "ruff", extras="scale")
+    run_lint(session)  # in this venv: CI installs torch once, and a red lint stops the run before the long tests
     session.run("python", "-m", "pytest", "tests", "-q", "-p", "no:cacheprovider", *session.posargs,
                 env={"OMP_NUM_THREADS": "1"})
 
@@ -61,8 +62,11 @@ def release(session: nox.Session) -> None:
 @nox.session
 def lint(session: nox.Session) -> None:
     """ruff; the stubs must match the solutions they are generated from; every assignment must validate."""
-    session.install("ruff")
+    install(session, "ruff")
+    run_lint(session)
+
+
+def run_lint(session: nox.Session) -> None:
     session.run("ruff", "check", ".")
-    install(session)
     session.run("python", "-m", "autograder", "stubs", "--check")
     session.run("python", "-m", "autograder", "validate")  # marks, coverage of each exercise, points tables
