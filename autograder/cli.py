@@ -144,10 +144,7 @@ def cmd_override(args: argparse.Namespace) -> int:
         source = str(out / overrides.FILENAME)
         new = overrides.parse(csv_text([list(row), list(row.values())]), "the new override")
         rows = [*overrides.read(out), *(replace(o, line=0) for o in new)]
-        worth = overrides.maxima(assignment)
-        overrides.check(rows, [r.student for r in results], worth, source)
-        for r in results:  # refused here, before the file changes, if a score would leave its range
-            overrides.adjustments(rows, r.student, r.graded_points(), worth, source)
+        overrides.plan(rows, results, overrides.maxima(assignment), source)  # refuses before the file changes
         path = overrides.append(out, row)
         published = publish(out, assignment, results)
     except (_NotGraded, overrides.OverrideError) as e:

@@ -186,6 +186,16 @@ def maxima(assignment: Assignment) -> dict[str, float]:
     return points
 
 
+def plan(rows: list[Override], results: list[StudentResult], worth: dict[str, float], source: str = FILENAME,
+         students: Iterable[str] | None = None) -> list[tuple[StudentResult, list[Adjustment]]]:
+    """Each result with the adjustments ``rows`` give it, or OverrideError for the first row that cannot apply.
+
+    Nothing is written: ``apply`` and the ``override`` command both refuse a bad row before any file changes.
+    """
+    check(rows, [r.student for r in results] if students is None else students, worth, source)
+    return [(r, adjustments(rows, r.student, r.graded_points(), worth, source)) for r in results]
+
+
 def apply(out: Path, results: list[StudentResult], worth: dict[str, float],
           students: Iterable[str] | None = None) -> list[StudentResult]:
     """Every result with the adjustments ``OUT/overrides.csv`` gives it now (none, if a row was removed).
@@ -193,12 +203,8 @@ def apply(out: Path, results: list[StudentResult], worth: dict[str, float],
     All or nothing: every row is checked before any file is written. The result and Markdown feedback
     of a student whose adjustments changed are rewritten (the HTML page follows, being older than them).
     """
-    source = str(Path(out) / FILENAME)
-    rows = read(out)
-    check(rows, [r.student for r in results] if students is None else students, worth, source)
-    planned = [(r, adjustments(rows, r.student, r.graded_points(), worth, source)) for r in results]
     updated = []
-    for r, wanted in planned:
+    for r, wanted in plan(read(out), results, worth, str(Path(out) / FILENAME), students):
         if wanted != r.adjustments:
             r = replace(r, adjustments=wanted)
             write_student(out, r)
