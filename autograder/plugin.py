@@ -62,6 +62,14 @@ class RunConfig:
     # With the hidden suite, also run the public checks, for 0 points: what students may see at once
     # (Gradescope's `visible` tests), judged as grading judges them.
     self_checks: bool = False
+    # Where the causes come from: None, the catalogue (replayed live); else a diagnosis whose replays are all known,
+    # as a handout ships them (autograder.handout_diagnosis), since a handout has no catalogue to replay.
+    diagnosis: Diagnosis | None = None
+    # Give checks that build on other exercises the book's versions where the suite has them (grading); False runs
+    # them on the module's own versions, as a handout does.
+    textbook: bool = True
+    # Replay every catalogued mistake on every check, failed or not: how a release records a handout's diagnosis.
+    replay_every_check: bool = False
 
 
 CURVES = pytest.StashKey[list[Curve]]()
@@ -99,7 +107,7 @@ class GradingPlugin:
         self.setup_errors: list[str] = []  # the grader's own failures, for the instructor
         self.environment = judge_environment()
         # The suites' causes of failures; only where the catalogue is (a handout's self-check has none).
-        self.diagnosis = Diagnosis(catalogue(assignment.name)[0])
+        self.diagnosis = config.diagnosis or Diagnosis(catalogue(assignment.name)[0])
         self.pool_in_use: WarmPool | None = None
         self.undiagnosed: list[_Failure] = []  # the current student's failed checks, diagnosed once they are done
 
@@ -175,7 +183,7 @@ class GradingPlugin:
         mark = item.get_closest_marker("exercise")
         sub.checking(mark.args[0] if mark else "?", set(self.assignment.exercises))
         builds_on = list(mark.kwargs.get("builds_on", ())) if mark else []
-        textbook = self.assignment.textbook
+        textbook = self.assignment.textbook if self.config.textbook else None
         if builds_on and textbook is not None:
             sub.substitute({name: textbook[name] for name in builds_on})
             return []
@@ -221,7 +229,8 @@ class GradingPlugin:
                     curves=item.stash.get(CURVES, []) if report.when == "call" else [],
                     builds_on=item.stash.get(OWN_VERSIONS, []))
         if report.passed:
-            return TestOutcome(**base, earned=points, status=PASSED)
+            passed = TestOutcome(**base, earned=points, status=PASSED)
+            return self._to_diagnose(passed, item, None) if self.config.replay_every_check else passed
         exc = call.excinfo.value if call.excinfo else None
         if isinstance(exc, SubmissionError):
             if exc.not_implemented:
@@ -240,7 +249,7 @@ class GradingPlugin:
 
     # ------------------------------------------------------------ diagnosis
 
-    def _to_diagnose(self, outcome: TestOutcome, item: pytest.Item, failure: CheckFailed | SubmissionError
+    def _to_diagnose(self, outcome: TestOutcome, item: pytest.Item, failure: CheckFailed | SubmissionError | None
                      ) -> TestOutcome:
         """Keep what the check read, to diagnose the failure once the student's runner is gone (diagnose_failures)."""
         sub = item.funcargs.get("sub")
@@ -256,7 +265,7 @@ class GradingPlugin:
         own hint; elsewhere the check's message stays as it is. Returns whether any mistake was run."""
         ran = False
         for f in self.undiagnosed:
-            check = f"{f.item.path}::{f.item.originalname}"
+            check = check_key(f.item)
 
             def replay(mistake: Variant, f: _Failure = f) -> Observed | None:
                 nonlocal ran
@@ -264,7 +273,7 @@ class GradingPlugin:
                 return self._replay(f.item, f.fixtures, mistake)
 
             causes = self.diagnosis.causes(check, f.outcome.exercise, f.observed, replay)
-            if causes:
+            if causes and f.failure is not None:
                 f.outcome.message = with_causes(f.failure.fact, causes)
         self.undiagnosed = []
         return ran
@@ -316,12 +325,17 @@ class _Failure:
 
     outcome: TestOutcome
     item: pytest.Item
-    failure: CheckFailed | SubmissionError
+    failure: CheckFailed | SubmissionError | None  # None: a check that passed, replayed to record (replay_every_check)
     observed: Observed
     fixtures: dict  # the check's other fixtures (ref), kept: pytest drops item.funcargs after the test
 
 
 @functools.cache
+def check_key(item: pytest.Item) -> str:
+    """A check's name wherever its suite is installed (the kit, a handout): its module and function."""
+    return f"{item.module.__name__}::{item.originalname}"
+
+
 def _function_substitutes(function) -> bool:
     try:
         return "sub.substitute(" in inspect.getsource(function)

@@ -6,6 +6,7 @@ import hashlib
 import secrets
 from pathlib import Path
 
+from autograder import handout_diagnosis
 from autograder.assignments import Assignment
 from autograder.intake import read_guarded
 from autograder.isolation import choose
@@ -20,6 +21,11 @@ def self_check(assignment: Assignment, path: Path, *, seed: int | None = None, t
     spec = StudentSpec(student=path.stem, source=source, error=error,
                        sha256=hashlib.sha256(source).hexdigest() if source else "")
     config = RunConfig(seed=secrets.randbits(32) if seed is None else seed, hidden=hidden, isolation=choose("auto"))
+    table = None if hidden else handout_diagnosis.load(assignment)
+    if table is not None:
+        # A handout: the causes come from what the release recorded under this seed, so the checks run under it.
+        config.seed, config.diagnosis = table
+        config.textbook = False
     if timeout is not None:
         from dataclasses import replace
 
@@ -50,8 +56,8 @@ def render(result: StudentResult, path: Path) -> str:
             rows.append(f"  {'':<{width}}  - {waiting_message(exercise, waiting)}")
         elif status not in (PASSED, NOT_IMPLEMENTED):
             for o in tests:
-                if o.status != PASSED:
-                    rows.append(f"  {'':<{width}}  - {o.message}")
+                if o.status != PASSED:  # a message's later lines (its cause) stay under its first
+                    rows.append(f"  {'':<{width}}  - " + o.message.replace("\n", f"\n  {'':<{width}}    "))
     head = f"Self-check of {path} ({result.assignment}, public checks only)"
     if result.error:
         head += f"\n  {result.error}"

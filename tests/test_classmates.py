@@ -250,16 +250,17 @@ def classmates(request, tmp_path_factory):
         (subs / f"z_honest_{k}.py").write_text(LINEAR.solution.read_text())
     (subs / "z_honest_stub.py").write_text(LINEAR.stub.read_text())
     shm_before = _shm_keys()
-    folders_before = _zygote_folders()
-    batch = grade(LINEAR, subs, root / "out", workers=1, limits=Limits(call_seconds=5, processes=64),
-                  quiet=True, isolation=level)
+    # A temp dir of the batch's own: another process grading on this machine makes zygote folders in /tmp too.
+    tmp = root / "tmp"
+    tmp.mkdir()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(tempfile, "tempdir", str(tmp))
+        mp.setenv("TMPDIR", str(tmp))
+        batch = grade(LINEAR, subs, root / "out", workers=1, limits=Limits(call_seconds=5, processes=64),
+                      quiet=True, isolation=level)
     return {"results": {r.student: r for r in batch.results}, "isolation": batch.isolation,
             "skipped": skipped, "shm_before": shm_before, "level": level,
-            "left_folders": _zygote_folders() - folders_before}
-
-
-def _zygote_folders() -> set[str]:
-    return {p.name for p in Path(tempfile.gettempdir()).glob("autograder-*")}
+            "left_folders": {p.name for p in tmp.glob("autograder-*")}}
 
 
 def test_classmates_graded_after_hostiles_keep_exact_grades(classmates):

@@ -134,6 +134,7 @@ def _path_listing() -> dict[str, set[str]]:
     return {d: set(os.listdir(d)) for d in sys.path if d and os.path.isdir(d)}
 
 
+# It grades a whole batch of hostile submissions, end to end: every test that uses it is in the slow tier.
 @pytest.fixture(scope="module", params=["auto", "rlimits"])
 def batch(request, tmp_path_factory):
     root = tmp_path_factory.mktemp("isolation")
@@ -205,12 +206,14 @@ def test_honest_submissions_keep_exact_grades(batch):
         assert r.score == r.max_score, [(o.name, o.message) for o in r.outcomes if o.status != PASSED]
 
 
+@pytest.mark.slow
 def test_memory_hog_fails_its_exercise_naming_the_limit(batch):
     r = batch["results"]["memory_hog"]
     _only_lost(r, "normal")
     assert any("used more than 6 GiB of memory" in o.message for o in r.outcomes), [o.message for o in r.outcomes]
 
 
+@pytest.mark.slow
 def test_process_swarm_and_daemons_leave_nothing_behind(batch):
     assert not _sleepers(), "a detached daemon survived grading"
     _needs_unprivileged_runners(batch)
@@ -227,6 +230,7 @@ def _needs_unprivileged_runners(batch):
         pytest.skip("fallback as root with a Python only root can read: runners keep root, writers not run")
 
 
+@pytest.mark.slow
 def test_daemon_could_not_rewrite_results(batch):
     _needs_unprivileged_runners(batch)
     out = batch["out"]
@@ -236,22 +240,26 @@ def test_daemon_could_not_rewrite_results(batch):
     assert "hacked" not in batch["grades"]
 
 
+@pytest.mark.slow
 def test_no_network(batch):
     assert batch["received"] == []
     assert batch["results"]["connects_to_localhost"].score == batch["results"]["honest_0"].score
 
 
+@pytest.mark.slow
 def test_sys_path_untouched(batch):
     _needs_unprivileged_runners(batch)
     assert batch["planted"] == [] and batch["after"] == batch["before"]
 
 
+@pytest.mark.slow
 def test_sigterm_ignoring_loop_is_killed_and_only_costs_its_exercise(batch):
     r = batch["results"]["ignores_sigterm_and_loops"]
     _only_lost(r, "linreg")
     assert any("did not return within 5 s" in o.message for o in r.outcomes)
 
 
+@pytest.mark.slow
 def test_stdout_flood_costs_nothing_and_keeps_a_bounded_tail(batch):
     r = batch["results"]["floods_stdout"]
     assert r.score == r.max_score
@@ -259,6 +267,7 @@ def test_stdout_flood_costs_nothing_and_keeps_a_bounded_tail(batch):
     assert all(len(p.read_bytes()) < 200_000 for p in batch["out"].rglob("floods_stdout*"))
 
 
+@pytest.mark.slow
 def test_stealing_a_solution_from_disk_gets_nothing(batch):
     if batch["isolation"] != isolation.NAMESPACES or batch["runners_are_root"]:
         pytest.skip("without user namespaces a submission can read what its uid can read (see the threat model)")

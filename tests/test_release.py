@@ -233,6 +233,17 @@ def test_handout_self_check_and_plain_pytest(release, tmp_path):
     assert tests.returncode == 1 and f"{len(exercises)} failed" in tests.stdout, tests.stdout + tests.stderr
     assert "not implemented yet" in tests.stdout and "Traceback" not in tests.stdout
 
+    # The cause grading names, named before submitting; and none where the code is no catalogued mistake.
+    reference = Assignment(MAIN).solution.read_text(encoding="utf-8")
+    step = "            param -= lr * param.grad / batch_size\n"
+    cause = next(v.cause for v in catalogue(MAIN)[0] if v.name == "sgd_no_division_by_batch_size")
+    for wrong, named in (("            param -= lr * param.grad\n", True),
+                         ("            param -= 3 * lr * param.grad / batch_size\n", False)):
+        (folder / "mine.py").write_text(reference.replace(step, wrong))
+        mine = _run([sys.executable, "-m", "autograder", "check", MAIN, "mine.py"], folder, env)
+        assert mine.returncode == 1 and "  sgd " in mine.stdout and "FAILED" in mine.stdout, mine.stdout + mine.stderr
+        assert (cause in mine.stdout) is named and ("Cause" in mine.stdout) is named, mine.stdout
+
     shutil.copy(Assignment(MAIN).solution, folder / f"{MAIN}.py")
     ref = _run([sys.executable, "-m", "autograder", "check", MAIN], folder, env)
     assert ref.returncode == 0, ref.stdout + ref.stderr
@@ -309,6 +320,7 @@ def test_handout_self_check_judges_one_exercise_at_a_time(release, name, tmp_pat
     (folder / "mistake.py").write_text(mistake.source(reference))
     table, text = _self_check_table(folder, name, "mistake.py")
     assert table[broken] == "FAILED" and "Traceback" not in text, text
+    assert mistake.cause in text, f"the handout's self-check did not name the cause grading names:\n{text}"
     assert all(table[e] in ("passed", f"waiting on {broken}") for e in exercises if e != broken), text
 
     if stubbed is None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 
-from autograder import notebooks
+from autograder import handout_diagnosis, notebooks
 from autograder.assignments import ROOT, Assignment
 from autograder.notebooks import Cell
 from autograder.release.files import REGULAR, RELEASE_CODE, Files, engine_files, fill_template
@@ -91,5 +91,8 @@ def handout_files(assignment: Assignment) -> Files:
         "pyproject.toml": (_pyproject(), REGULAR),
         "conftest.py": (fill_template(CONFTEST_TEMPLATE, ASSIGNMENT=name, FILENAME=filename).encode(), REGULAR),
         "pytest.ini": (HANDOUT_PYTEST_INI.format(name=name, filename=filename).encode(), REGULAR),
+        # The causes the self-check names, as grading would: what the public checks read from each catalogued mistake.
+        f"autograder/suites/{name}/public/{handout_diagnosis.FILENAME}":
+            (handout_diagnosis.record(assignment), REGULAR),
     })
     return files

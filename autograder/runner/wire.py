@@ -197,20 +197,44 @@ def _recv_exact(sock: socket.socket, n: int) -> bytes:
 
 def recv(sock: socket.socket, max_bytes: int = MAX_MESSAGE_BYTES) -> tuple[dict, list[bytes]]:
     (head_len,) = struct.unpack("!Q", _recv_exact(sock, 8))
+    header, sizes = _buffer_sizes(_header(head_len, lambda: _recv_exact(sock, head_len)), max_bytes)
+    return header, [_recv_exact(sock, s) for s in sizes]
+
+
+def unpack(data: bytes, max_bytes: int = MAX_MESSAGE_BYTES) -> tuple[dict, list[bytes]]:
+    """``pack``'s inverse, for a message kept in a file: the same checks as ``recv``."""
+    if len(data) < 8:
+        raise ProtocolError("message shorter than its length prefix")
+    (head_len,) = struct.unpack("!Q", data[:8])
+    header, sizes = _buffer_sizes(_header(head_len, lambda: data[8:8 + head_len]), max_bytes)
+    if 8 + head_len + sum(sizes) != len(data):
+        raise ProtocolError("message length does not match its header")
+    buffers, at = [], 8 + head_len
+    for size in sizes:
+        buffers.append(data[at:at + size])
+        at += size
+    return header, buffers
+
+
+def _header(head_len: int, read) -> dict:
     if head_len > MAX_HEADER_BYTES:
         raise ProtocolError(f"header of {head_len} bytes is too large")
     try:
-        header = json.loads(_recv_exact(sock, head_len))
+        header = json.loads(read())
     except (ValueError, RecursionError) as e:
         raise ProtocolError(f"header is not valid JSON: {e}") from None
     if not isinstance(header, dict):
         raise ProtocolError("header is not an object")
+    return header
+
+
+def _buffer_sizes(header: dict, max_bytes: int) -> tuple[dict, list[int]]:
     sizes = header.get("buffers", [])
     if not isinstance(sizes, list) or not all(type(s) is int and s >= 0 for s in sizes):
         raise ProtocolError("bad buffer list")
     if sum(sizes) > max_bytes:
         raise ProtocolError(f"message of {sum(sizes)} bytes is larger than the limit of {max_bytes}")
-    return header, [_recv_exact(sock, s) for s in sizes]
+    return header, sizes
 
 
 # ---------------------------------------------------------------- decoding
