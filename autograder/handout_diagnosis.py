@@ -83,11 +83,11 @@ def record(assignment: Assignment) -> bytes:
 
 @functools.cache  # once per process and assignment, as the judges read a suite once (a release builds it twice)
 def _recorded(name: str) -> bytes:
-    assignment = Assignment(name)
-    mistakes = catalogue(name)[0]
     from autograder.isolation import choose
     from autograder.sandbox import WarmPool
 
+    assignment = Assignment(name)
+    mistakes = catalogue(name)[0]
     pool = WarmPool(choose("auto"), assignment.uses_optimizer)
     try:
         first, second = _replays(assignment, mistakes, pool), _replays(assignment, mistakes, pool)

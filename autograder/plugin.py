@@ -330,12 +330,12 @@ class _Failure:
     fixtures: dict  # the check's other fixtures (ref), kept: pytest drops item.funcargs after the test
 
 
-@functools.cache
 def check_key(item: pytest.Item) -> str:
     """A check's name wherever its suite is installed (the kit, a handout): its module and function."""
     return f"{item.module.__name__}::{item.originalname}"
 
 
+@functools.cache
 def _function_substitutes(function) -> bool:
     try:
         return "sub.substitute(" in inspect.getsource(function)
