@@ -243,6 +243,11 @@ def test_handout_self_check_and_plain_pytest(release, tmp_path):
         mine = _run([sys.executable, "-m", "autograder", "check", MAIN, "mine.py"], folder, env)
         assert mine.returncode == 1 and "  sgd " in mine.stdout and "FAILED" in mine.stdout, mine.stdout + mine.stderr
         assert (cause in mine.stdout) is named and ("Cause" in mine.stdout) is named, mine.stdout
+    plain = _run([sys.executable, "-m", "pytest", "-q", "--module", "mine.py"], folder, env)  # the last: 3 *
+    assert "Cause" not in plain.stdout, plain.stdout
+    (folder / "mine.py").write_text(reference.replace(step, "            param -= lr * param.grad\n"))
+    plain = _run([sys.executable, "-m", "pytest", "-q", "--module", "mine.py"], folder, env)
+    assert plain.returncode == 1 and cause in plain.stdout and "Traceback" not in plain.stdout, plain.stdout
 
     shutil.copy(Assignment(MAIN).solution, folder / f"{MAIN}.py")
     ref = _run([sys.executable, "-m", "autograder", "check", MAIN], folder, env)

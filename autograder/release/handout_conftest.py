@@ -22,6 +22,7 @@ def pytest_addoption(parser):
 
 
 def pytest_configure(config):
+    from autograder import handout_diagnosis
     from autograder.assignments import get
     from autograder.intake import check_source
     from autograder.plugin import GradingPlugin, RunConfig, StudentSpec
@@ -31,10 +32,17 @@ def pytest_configure(config):
     source = path.read_bytes() if not error else b""
     spec = StudentSpec(student=path.stem, source=source, error=error,
                        sha256=hashlib.sha256(source).hexdigest() if source else "")
+    assignment = get(ASSIGNMENT)
     seed = config.getoption("--seed")
-    config.autograder_run = (path, secrets.randbits(32) if seed is None else seed)
-    run = RunConfig(seed=config.autograder_run[1], hidden=False)
-    config.pluginmanager.register(GradingPlugin(get(ASSIGNMENT), [spec], run, lambda result: None), "autograder")
+    table = handout_diagnosis.load(assignment) if seed is None else None
+    run = RunConfig(seed=secrets.randbits(32) if seed is None else seed, hidden=False)
+    if table is not None:  # the causes were recorded under the table's seed: the checks run under it too
+        run.seed, run.diagnosis = table
+        run.textbook = False
+    config.autograder_run = (path, run.seed)
+    config.autograder_results = []
+    config.pluginmanager.register(GradingPlugin(assignment, [spec], run, config.autograder_results.append),
+                                  "autograder")
 
 
 def pytest_report_header(config):
@@ -54,3 +62,13 @@ def pytest_runtest_makereport(item, call):
         if builds_on:  # the book's versions are not in the handout: this check ran on yours
             report.longrepr += (f"\n(this check calls your own {builds_on}: if that fails its own check, "
                                 "fix it first)")
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    # A failed check's cause is established once the checks are done (autograder.diagnosis): shown here, after them.
+    causes = [(o.name, o.message.split("\nCause", 1)[1]) for r in config.autograder_results for o in r.outcomes
+              if "\nCause" in o.message]
+    if causes:
+        terminalreporter.section("causes, as grading names them")
+        for name, cause in causes:
+            terminalreporter.write_line(f"{name}\n  Cause{cause}")
