@@ -254,7 +254,10 @@ class GradingPlugin:
         """Keep what the check read, to diagnose the failure once the student's runner is gone (diagnose_failures)."""
         sub = item.funcargs.get("sub")
         observed = getattr(sub, "observed", None)
-        if isinstance(sub, Submission) and observed is not None and self.diagnosis.by_exercise.get(outcome.exercise):
+        # A module that does not load is no catalogued mistake (each is one exercise's change, and loads): whatever
+        # a replay reads, its cause is not established.
+        loads = isinstance(sub, Submission) and sub.load_error is None
+        if loads and observed is not None and self.diagnosis.by_exercise.get(outcome.exercise):
             fixtures = {k: v for k, v in item.funcargs.items() if k not in ("sub", "rng", "student")}
             self.undiagnosed.append(_Failure(outcome, item, failure, list(observed), fixtures))
         return outcome
@@ -296,7 +299,7 @@ class GradingPlugin:
                 try:
                     item.function(**kwargs)
                 except AssertionError:  # CheckFailed, SubmissionError: the mistake fails this check
-                    return list(sub.observed)
+                    return list(sub.observed) if sub.load_error is None else None
                 # The check itself could not judge the mistake's value: nothing to compare with.
                 except Exception:  # noqa: BLE001
                     return None

@@ -10,6 +10,7 @@ import ctypes
 import importlib
 import os
 import platform
+import shutil
 import tempfile
 import textwrap
 from pathlib import Path
@@ -250,17 +251,20 @@ def classmates(request, tmp_path_factory):
         (subs / f"z_honest_{k}.py").write_text(LINEAR.solution.read_text())
     (subs / "z_honest_stub.py").write_text(LINEAR.stub.read_text())
     shm_before = _shm_keys()
-    # A temp dir of the batch's own: another process grading on this machine makes zygote folders in /tmp too.
-    tmp = root / "tmp"
-    tmp.mkdir()
+    # A temp dir of the batch's own, since another process grading on this machine makes zygote folders in /tmp
+    # too; beside them, as reachable as /tmp is by a runner that drops to another uid (pytest's tmp_path is not).
+    tmp = Path(tempfile.mkdtemp(prefix="classmates-", dir=tempfile.gettempdir()))
+    os.chmod(tmp, 0o1777)
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(tempfile, "tempdir", str(tmp))
         mp.setenv("TMPDIR", str(tmp))
         batch = grade(LINEAR, subs, root / "out", workers=1, limits=Limits(call_seconds=5, processes=64),
                       quiet=True, isolation=level)
+    left = {p.name for p in tmp.glob("autograder-*")}
+    shutil.rmtree(tmp, ignore_errors=True)
     return {"results": {r.student: r for r in batch.results}, "isolation": batch.isolation,
             "skipped": skipped, "shm_before": shm_before, "level": level,
-            "left_folders": {p.name for p in tmp.glob("autograder-*")}}
+            "left_folders": left}
 
 
 def test_classmates_graded_after_hostiles_keep_exact_grades(classmates):

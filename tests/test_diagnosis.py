@@ -146,7 +146,11 @@ def test_a_cause_is_named_where_established_and_only_there(tmp_path):
         (subs / f"{name}.py").write_text(Variant(name, (edit,)).source(reference), encoding="utf-8")
     for name, (_, edit) in UNCATALOGUED.items():
         (subs / f"{name}.py").write_text(Variant(name, (edit,)).source(reference), encoding="utf-8")
+    # A module that ends while being imported is no catalogued mistake, whatever a replay of one reads.
+    (subs / "exits_at_import.py").write_text("import os\nos._exit(0)\n" + reference, encoding="utf-8")
     results = {r.student: r for r in grade(assignment, subs, tmp_path / "out", workers=1, quiet=True).results}
+    assert results["exits_at_import"].score == 0
+    assert not [o.message for o in results["exits_at_import"].outcomes if "Cause" in o.message]
 
     def failed(student, exercise):
         return [o for o in results[student].outcomes if o.exercise == exercise and o.status != PASSED]
