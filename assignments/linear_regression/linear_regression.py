@@ -159,7 +159,8 @@ def train(
 def closed_form(features: torch.Tensor, labels: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     """The analytic least-squares solution (d2l 3.1.1): append a column of ones to X, solve for [w; b].
 
-    Returns (w, b) with w of shape (d, 1) and b of shape (1,).
+    features (n, d) and labels (n, 1), as synthetic_data makes them. Returns (w, b) with w of shape (d, 1)
+    and b of shape (1,).
     """
     # TODO: implement closed_form (see the docstring above).
     raise NotImplementedError("closed_form: not implemented yet")
