@@ -22,7 +22,7 @@ def install(session: nox.Session, *extra: str, extras: str = "") -> None:
 def tests(session: nox.Session) -> None:
     """The kit's own test suite (nbgrader: the release tests run the real `nbgrader autograde`; Dask: scale-out)."""
     install(session, "rich", "nbgrader", "hypothesis", "markdown-it-py", "ruff", extras="scale")
-    run_lint(session)  # in this venv: CI installs torch once, and a red lint stops the run before the long tests
+    run_lint(session)  # in this venv: CI installs everything once, and a red lint stops the run before the long tests
     session.run("python", "-m", "pytest", "tests", "-q", "-p", "no:cacheprovider", *session.posargs,
                 env={"OMP_NUM_THREADS": "1"})
 

@@ -21,11 +21,8 @@ def self_check(assignment: Assignment, path: Path, *, seed: int | None = None, t
     spec = StudentSpec(student=path.stem, source=source, error=error,
                        sha256=hashlib.sha256(source).hexdigest() if source else "")
     config = RunConfig(seed=secrets.randbits(32) if seed is None else seed, hidden=hidden, isolation=choose("auto"))
-    table = None if hidden else handout_diagnosis.load(assignment)
-    if table is not None:
-        # A handout: the causes come from what the release recorded under this seed, so the checks run under it.
-        config.seed, config.diagnosis = table
-        config.textbook = False
+    if not hidden:
+        handout_diagnosis.use_in(config, assignment)
     if timeout is not None:
         from dataclasses import replace
 

@@ -34,11 +34,9 @@ def pytest_configure(config):
                        sha256=hashlib.sha256(source).hexdigest() if source else "")
     assignment = get(ASSIGNMENT)
     seed = config.getoption("--seed")
-    table = handout_diagnosis.load(assignment) if seed is None else None
     run = RunConfig(seed=secrets.randbits(32) if seed is None else seed, hidden=False)
-    if table is not None:  # the causes were recorded under the table's seed: the checks run under it too
-        run.seed, run.diagnosis = table
-        run.textbook = False
+    if seed is None:  # a --seed of the student's own runs without causes: they were recorded under another
+        handout_diagnosis.use_in(run, assignment)
     config.autograder_run = (path, run.seed)
     config.autograder_results = []
     config.pluginmanager.register(GradingPlugin(assignment, [spec], run, config.autograder_results.append),

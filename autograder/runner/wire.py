@@ -197,8 +197,8 @@ def _recv_exact(sock: socket.socket, n: int) -> bytes:
 
 def recv(sock: socket.socket, max_bytes: int = MAX_MESSAGE_BYTES) -> tuple[dict, list[bytes]]:
     (head_len,) = struct.unpack("!Q", _recv_exact(sock, 8))
-    header, sizes = _buffer_sizes(_header(head_len, lambda: _recv_exact(sock, head_len)), max_bytes)
-    return header, [_recv_exact(sock, s) for s in sizes]
+    header = _header(head_len, lambda: _recv_exact(sock, head_len))
+    return header, [_recv_exact(sock, s) for s in _buffer_sizes(header, max_bytes)]
 
 
 def unpack(data: bytes, max_bytes: int = MAX_MESSAGE_BYTES) -> tuple[dict, list[bytes]]:
@@ -206,7 +206,8 @@ def unpack(data: bytes, max_bytes: int = MAX_MESSAGE_BYTES) -> tuple[dict, list[
     if len(data) < 8:
         raise ProtocolError("message shorter than its length prefix")
     (head_len,) = struct.unpack("!Q", data[:8])
-    header, sizes = _buffer_sizes(_header(head_len, lambda: data[8:8 + head_len]), max_bytes)
+    header = _header(head_len, lambda: data[8:8 + head_len])
+    sizes = _buffer_sizes(header, max_bytes)
     if 8 + head_len + sum(sizes) != len(data):
         raise ProtocolError("message length does not match its header")
     buffers, at = [], 8 + head_len
@@ -228,13 +229,13 @@ def _header(head_len: int, read) -> dict:
     return header
 
 
-def _buffer_sizes(header: dict, max_bytes: int) -> tuple[dict, list[int]]:
+def _buffer_sizes(header: dict, max_bytes: int) -> list[int]:
     sizes = header.get("buffers", [])
     if not isinstance(sizes, list) or not all(type(s) is int and s >= 0 for s in sizes):
         raise ProtocolError("bad buffer list")
     if sum(sizes) > max_bytes:
         raise ProtocolError(f"message of {sum(sizes)} bytes is larger than the limit of {max_bytes}")
-    return header, sizes
+    return sizes
 
 
 # ---------------------------------------------------------------- decoding
