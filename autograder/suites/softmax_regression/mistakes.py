@@ -27,10 +27,10 @@ MISTAKES = [
     mistake("cross_entropy_without_minus", "cross_entropy",
             ("    return -torch.log(y_hat[range(len(y_hat)), y])\n", "    return torch.log(y_hat[range(len(y_hat)), y])\n"),
             cause="the loss is the negative log-probability of the true class: -torch.log(...)"),
-    mistake("accuracy_mismatched_dtypes", "accuracy",
-            ("    cmp = y_hat.type(y.dtype) == y\n", "    cmp = y_hat == y.float()\n"),
-            cause="a float prediction compared with an integer label matches only when exactly equal: cast the "
-                  "predictions to y's dtype first, y_hat.type(y.dtype) == y"),
+    # (Comparing mismatched dtypes, the book's warning, is harmless in torch: == promotes both sides.)
+    mistake("accuracy_returns_a_tensor", "accuracy",
+            ("    return float(cmp.type(y.dtype).sum())\n", "    return cmp.type(y.dtype).sum()\n"),
+            cause="accuracy returns a tensor: the count is a Python float, float(cmp.type(y.dtype).sum())"),
     mistake("accuracy_returns_a_fraction", "accuracy",
             ("    return float(cmp.type(y.dtype).sum())\n", "    return float(cmp.type(y.dtype).sum()) / len(y)\n"),
             cause="accuracy returns the number of correct predictions; evaluate_accuracy divides by the count"),
