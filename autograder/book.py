@@ -7,10 +7,23 @@ says what each check is given; an exercise whose book version calls another's br
 
 from __future__ import annotations
 
+import inspect
 from pathlib import Path
+from types import ModuleType
 
 
 def read(textbook_file: str) -> dict[str, str]:
     """Exercise name -> the source of its book version, from the ``book/`` folder beside ``textbook_file``."""
     folder = Path(textbook_file).resolve().parent / "book"
     return {p.stem: p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.py")) if p.stem != "__init__"}
+
+
+def sources(module: ModuleType, *names: str) -> dict[str, str]:
+    """What a check sends a runner (``sub.substitute``) for kit code it gives the student's functions to work on:
+    each of ``names`` with the source of ``module``, a real module of the suite that defines it.
+
+    Such code is not the book's, so the runner that held it is thrown away before the next check
+    (``Submission.checking``): nothing the module keeps of it counts later.
+    """
+    text = inspect.getsource(module)
+    return {name: text for name in names}

@@ -101,12 +101,16 @@ def expect_float(value: Any, what: str, *, hint: str = "") -> float:
     return value
 
 
+def expect_python_float(value: Any, what: str, *, hint: str = "") -> float:
+    """A Python float, as a docstring that says "a float" means (not a tensor, not an array, not an int)."""
+    if isinstance(value, bool) or not isinstance(value, float):
+        fail(f"{what} is {kind(value)}, expected a Python float", hint=hint)
+    return float(value)
+
+
 def expect_python_floats(values: Sequence[Any], what: str, *, hint: str = "") -> list[float]:
     """Every item a Python float, as a docstring that says "floats" means (not a tensor, not an array)."""
-    for i, v in enumerate(values):
-        if isinstance(v, bool) or not isinstance(v, float):
-            fail(f"{what}[{i}] is {kind(v)}, expected a Python float", hint=hint)
-    return [float(v) for v in values]
+    return [expect_python_float(v, f"{what}[{i}]", hint=hint) for i, v in enumerate(values)]
 
 
 def expect_sequence(value: Any, what: str, *, length: int | None = None, hint: str = "") -> list:
@@ -150,6 +154,31 @@ def expect_close(actual: Any, expected: Any, what: str, *, rtol: float = 1e-5, a
         fail(f"{what} is wrong: got {_summary(a)}, expected {_summary(e)}; "
              f"{int(bad.sum())} of {a.numel()} values differ (e.g. at index {idx}: "
              f"{a.reshape(-1)[i]:.6g} instead of {e.reshape(-1)[i]:.6g})", hint=hint)
+
+
+def expect_gradients(run: Any, expected: Callable[..., torch.Tensor], inputs: Sequence[torch.Tensor],
+                     names: Sequence[str], what: str, *, rtol: float = 1e-8, atol: float = 1e-10,
+                     hint: str = "") -> None:
+    """The gradient check (MiniTorch's ``grad_check``, against the reference instead of finite differences).
+
+    ``run`` is ``sub.run(name, *inputs, backward=True)``: the student's result, summed and backpropagated in the
+    runner, with the inputs as they came back. Each input that requires grad must have received the gradient of
+    ``expected(*inputs).sum()``. Send the inputs in float64, so the comparison is tight.
+    """
+    result = expect_tensor(run.value, what, hint=hint)
+    if getattr(result, "grad_fn_name", None) is None:
+        fail(f"{what} is not connected to autograd: build it from its inputs with tensor operations (no .detach(), "
+             ".item(), numpy or torch.tensor(...))", hint=hint)
+    leaves = [t.detach().clone().requires_grad_(t.requires_grad) for t in inputs]
+    expected(*leaves).sum().backward()
+    for name, leaf, after in zip(names, leaves, run.args):
+        if not leaf.requires_grad:
+            continue
+        grad = getattr(after, "grad", None)
+        if grad is None:
+            fail(f"no gradient reached {name}: {what} must be computed from {name}", hint=hint)
+        expect_close(grad, leaf.grad, f"the gradient of sum({what}) with respect to {name}", rtol=rtol, atol=atol,
+                     hint=hint)
 
 
 def expect_figure(value: Any, what: str, *, hint: str = "") -> FigureInfo:

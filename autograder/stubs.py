@@ -38,6 +38,14 @@ def _enclosing(lines: list[str], index: int, indent: int) -> str:
     return ".".join(reversed(names)) or "this exercise"
 
 
+def _directly_in_a_class(lines: list[str], index: int, indent: int) -> bool:
+    for line in reversed(lines[:index]):
+        m = _DEF.match(line)
+        if m and len(m.group(1)) < indent:
+            return m.group(2) == "class"
+    return False
+
+
 def make_stub(source: str, path: str = "<solution>") -> str:
     lines = source.splitlines()
     out: list[str] = []
@@ -63,6 +71,9 @@ def make_stub(source: str, path: str = "<solution>") -> str:
                     out.append(_uncomment(body, path, i + 1))
                 i = stub_end + 1
             else:
+                if _directly_in_a_class(lines, begin, indent):
+                    raise MarkerError(f"{path}:{begin + 1}: a solution block directly in a class body would make the "
+                                      "stub raise when the module is imported: put one block in each method")
                 name = _enclosing(lines, begin, indent)
                 pad = " " * indent
                 out.append(f"{pad}# TODO: implement {name} (see the docstring above).")

@@ -216,6 +216,13 @@ class Submission:
         header, bufs, _ = self._send_call({"op": "new", "target": name}, name, args, kwargs)
         return Remote(self, self._decode(header, bufs), name)
 
+    def hold(self, value: Any, label: str) -> Remote:
+        """A value that came back as an object kept in the runner (a DataLoader in a returned tuple, a setup's
+        loss function), as a Remote to call, iterate or inspect."""
+        if not isinstance(value, wire.RemoteObject):
+            raise SubmissionError(f"{label} came back as {type(value).__name__}, where an object was expected")
+        return Remote(self, value, label)
+
     def fake_clock(self, start: float = 1000.0) -> None:
         """Replace time.time/perf_counter/monotonic (and friends) in the runner by a clock the judge moves."""
         self._request({"op": "fake_clock", "start": start}, "installing the test clock")

@@ -141,17 +141,17 @@ def readme_path(assignment: Assignment) -> Path:
 
 
 def points_table(assignment: Assignment) -> str:
-    """The exercises, their points from the hidden suite, and the first line of each docstring."""
+    """The exercises, their points from the hidden suite, and the first paragraph of each docstring."""
     points = dict.fromkeys(assignment.exercises, 0.0)
     for c in suite_checks(assignment.suite(True)):
         if c.exercise in points and c.points:
             points[c.exercise] += c.points
-    docs = {n.name: (ast.get_docstring(n) or "").strip().splitlines()
+    docs = {n.name: " ".join((ast.get_docstring(n) or "").strip().split("\n\n")[0].split())
             for n in ast.parse(assignment.solution.read_text(encoding="utf-8")).body
             if isinstance(n, ast.FunctionDef | ast.ClassDef)}
     rows = ["| exercise | points | what |", "| --- | ---: | --- |"]
     for exercise in assignment.exercises:
-        what = (docs.get(exercise) or [""])[0].replace("|", "\\|")
+        what = docs.get(exercise, "").replace("|", "\\|")
         rows.append(f"| `{exercise}` | {points[exercise]:g} | {what} |")
     rows.append(f"| **total** | **{sum(points.values()):g}** | |")
     return "\n".join(rows)

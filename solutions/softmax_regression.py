@@ -91,7 +91,8 @@ def cross_entropy(y_hat: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
 
 
 def accuracy(y_hat: torch.Tensor, y: torch.Tensor) -> float:
-    """The number of correct predictions (argmax of each row of y_hat, or y_hat itself if 1-D) as a float."""
+    """The number of correct predictions, as a float, for y_hat (n, q) of scores with q > 1 classes (each row's
+    argmax is its prediction, whatever n) or (n,) of predicted labels."""
     ### BEGIN SOLUTION
     if len(y_hat.shape) > 1 and y_hat.shape[1] > 1:
         y_hat = y_hat.argmax(axis=1)
@@ -101,21 +102,32 @@ def accuracy(y_hat: torch.Tensor, y: torch.Tensor) -> float:
 
 
 class Accumulator:
-    """Sums over n variables: add(*args) adds each to its own running sum, [i] reads one, reset() zeroes them."""
+    """Sums over n variables: add(*args) adds each to its own running sum, [i] reads one as a float, reset() zeroes
+    them all."""
 
-    ### BEGIN SOLUTION
     def __init__(self, n: int):
+        """n sums, each 0.0."""
+        ### BEGIN SOLUTION
         self.data = [0.0] * n
+        ### END SOLUTION
 
     def add(self, *args) -> None:
+        """Add the i-th argument (a number or a one-element tensor) to the i-th sum, as a float."""
+        ### BEGIN SOLUTION
         self.data = [a + float(b) for a, b in zip(self.data, args)]
+        ### END SOLUTION
 
     def reset(self) -> None:
+        """Set every sum back to 0.0."""
+        ### BEGIN SOLUTION
         self.data = [0.0] * len(self.data)
+        ### END SOLUTION
 
     def __getitem__(self, idx: int) -> float:
+        """The idx-th sum."""
+        ### BEGIN SOLUTION
         return self.data[idx]
-    ### END SOLUTION
+        ### END SOLUTION
 
 
 def evaluate_accuracy(net, data_iter) -> float:
@@ -132,8 +144,9 @@ def evaluate_accuracy(net, data_iter) -> float:
 
 
 def train_epoch_ch3(net, train_iter, loss, updater) -> tuple[float, float]:
-    """One epoch: (mean training loss, training accuracy). updater is a torch optimizer, or the book's
-    updater(batch_size) called after backward() on the summed losses."""
+    """One epoch over train_iter, a module in training mode: (mean loss per example, fraction correct). updater is
+    a torch optimizer (stepped on the mean loss), or the book's updater(batch_size), called after backward() on the
+    summed losses."""
     ### BEGIN SOLUTION
     if isinstance(net, torch.nn.Module):
         net.train()
@@ -167,8 +180,7 @@ def train_ch3(net, train_iter, test_iter, loss, num_epochs: int, updater) -> lis
 def predict_ch3(net, test_iter, n: int = 6) -> tuple[list[str], list[str]]:
     """For the first n images of the first test batch: (true text labels, predicted text labels)."""
     ### BEGIN SOLUTION
-    for X, y in test_iter:
-        break
+    X, y = next(iter(test_iter))
     trues = get_fashion_mnist_labels(y)
     preds = get_fashion_mnist_labels(net(X).argmax(axis=1))
     return trues[:n], preds[:n]

@@ -143,6 +143,11 @@ class Submission:
         reply, bufs, _ = self._send_call({"op": "new", "target": name}, name, args, kwargs)
         return Remote(self, wire.Decoder(bufs).decode(reply.get("value")), name)
 
+    def hold(self, value, label):
+        if not isinstance(value, wire.RemoteObject):
+            raise SubmissionError(f"{label} came back as {type(value).__name__}, where an object was expected")
+        return Remote(self, value, label)
+
     def fake_clock(self, start=1000.0):
         self._request({"op": "fake_clock", "start": start}, "installing the test clock")
         self.dirty = True

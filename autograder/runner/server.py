@@ -259,7 +259,8 @@ def _innermost_code(tb: Any, filename: str) -> Any:
 
 
 def describe_figure(value: Any) -> dict | None:
-    """Plain description of a matplotlib Figure (or Axes): lines, scatters, labels, legend."""
+    """Plain description of a matplotlib Figure (or Axes): its size, and per axes lines, scatters, images, labels,
+    legend and whether the axes are shown."""
     if "matplotlib" not in sys.modules:
         return None
     import matplotlib.axes
@@ -292,11 +293,14 @@ def describe_figure(value: Any) -> dict | None:
         axes.append({
             "xlabel": ax.get_xlabel(), "ylabel": ax.get_ylabel(), "title": ax.get_title(),
             "lines": lines, "scatters": scatters,
+            "images": [np.asarray(im.get_array(), dtype=np.float64) for im in ax.get_images()],
+            "axis_visible": [ax.xaxis.get_visible(), ax.yaxis.get_visible()],
             "legend": [t.get_text() for t in legend.get_texts()] if legend is not None else None,
             "grid": any(g.get_visible() for g in [*ax.get_xgridlines(), *ax.get_ygridlines()]),
         })
+    size = [float(v) for v in value.get_size_inches()]
     plt.close(value)
-    return {"axes": axes}
+    return {"axes": axes, "size": size}
 
 
 def serve(sock: socket.socket) -> None:

@@ -74,6 +74,8 @@ class Axes:
     scatters: list[np.ndarray] = field(default_factory=list)
     legend: list[str] | None = None
     grid: bool = False
+    images: list[np.ndarray] = field(default_factory=list)  # what imshow drew, as arrays
+    axis_visible: tuple[bool, bool] = (True, True)  # the x and the y axis
 
 
 @dataclass
@@ -81,6 +83,7 @@ class FigureInfo:
     """What the judge can see of a matplotlib figure the submission returned."""
 
     axes: list[Axes]
+    size: tuple[float, float] = (0.0, 0.0)  # width and height in inches
 
 
 class Iterated(list):
@@ -352,6 +355,10 @@ def _as_float(x: Any) -> float:
     return float(x) if isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(x) else 0.0
 
 
+def _as_list(x: Any) -> list:
+    return x if isinstance(x, list) else []
+
+
 def _as_array(x: Any) -> np.ndarray:
     if isinstance(x, np.ndarray):
         return x.astype(np.float64, copy=False)
@@ -361,13 +368,13 @@ def _as_array(x: Any) -> np.ndarray:
 def _figure(desc: Any) -> FigureInfo:
     """Build a FigureInfo from the plain dict a runner sent, ignoring anything malformed."""
     axes = []
-    for ax in desc.get("axes", []) if isinstance(desc, dict) else []:
+    for ax in _as_list(desc.get("axes")) if isinstance(desc, dict) else []:
         if not isinstance(ax, dict):
             continue
         lines = [
             Line(_as_array(ln.get("x")), _as_array(ln.get("y")), _as_str(ln.get("label")),
                  _as_str(ln.get("color")), _as_str(ln.get("linestyle")), _as_float(ln.get("linewidth")))
-            for ln in ax.get("lines", []) if isinstance(ln, dict)
+            for ln in _as_list(ax.get("lines")) if isinstance(ln, dict)
         ]
         legend = ax.get("legend")
         axes.append(Axes(
@@ -375,8 +382,16 @@ def _figure(desc: Any) -> FigureInfo:
             ylabel=_as_str(ax.get("ylabel")),
             title=_as_str(ax.get("title")),
             lines=lines,
-            scatters=[_as_array(s) for s in ax.get("scatters", [])],
+            scatters=[_as_array(s) for s in _as_list(ax.get("scatters"))],
             legend=[_as_str(t) for t in legend] if isinstance(legend, list) else None,
             grid=ax.get("grid") is True,
+            images=[_as_array(m) for m in _as_list(ax.get("images")) if isinstance(m, np.ndarray)],
+            axis_visible=_two_flags(ax.get("axis_visible")),
         ))
-    return FigureInfo(axes)
+    size = desc.get("size") if isinstance(desc, dict) else None
+    size = (_as_float(size[0]), _as_float(size[1])) if isinstance(size, list) and len(size) == 2 else (0.0, 0.0)
+    return FigureInfo(axes, size)
+
+
+def _two_flags(x: Any) -> tuple[bool, bool]:
+    return (x[0] is True, x[1] is True) if isinstance(x, list) and len(x) == 2 else (True, True)

@@ -5,6 +5,20 @@ from autograder.mistakes import alternative, mistake
 STABLE = "    X_exp = torch.exp(X - X.max(dim=1, keepdim=True).values)\n"
 
 MISTAKES = [
+    mistake("load_data_not_scaled", "load_data_fashion_mnist",
+            ("        X = images.reshape(-1, 1, 28, 28).float() / 255\n",
+             "        X = images.reshape(-1, 1, 28, 28).float()\n"),
+            cause="the pixels stay in 0..255: divide by 255 so they are in [0, 1], as ToTensor() gives them"),
+    mistake("load_data_shuffles_the_test_set", "load_data_fashion_mnist",
+            ('        loaders.append(data.DataLoader(dataset, batch_size, shuffle=split == "train"))\n',
+             "        loaders.append(data.DataLoader(dataset, batch_size, shuffle=True))\n"),
+            cause="the test loader shuffles too: shuffle only the training set, shuffle=(split == 'train')"),
+    mistake("labels_as_a_generator", "get_fashion_mnist_labels",
+            ("    return [TEXT_LABELS[int(i)] for i in labels]\n", "    return (TEXT_LABELS[int(i)] for i in labels)\n"),
+            cause="(... for i in labels) is a generator, used up after one pass: return a list, [... for i in labels]"),
+    mistake("show_images_figure_size_swapped", "show_images",
+            ("    figsize = (num_cols * scale, num_rows * scale)\n", "    figsize = (num_rows * scale, num_cols * scale)\n"),
+            cause="figsize is (width, height): the width is num_cols * scale, the height num_rows * scale"),
     mistake("softmax_wrong_dim", "softmax",
             ("    partition = X_exp.sum(1, keepdim=True)\n", "    partition = X_exp.sum(0, keepdim=True)\n"),
             cause="the sum runs down the columns (dim 0): each row is one example, so sum over dim 1"),
@@ -16,6 +30,14 @@ MISTAKES = [
             (STABLE, "    X_exp = torch.exp(X)\n"),  # the book's own version: right on small logits only
             cause="exp overflows to inf for large logits (inf / inf is nan): subtract each row's max first, "
                   "torch.exp(X - X.max(dim=1, keepdim=True).values), which leaves the result unchanged"),
+    mistake("softmax_sums_everything", "softmax",
+            ("    partition = X_exp.sum(1, keepdim=True)\n", "    partition = X_exp.sum()\n"),
+            cause="X_exp.sum() adds up the whole batch, so the rows do not each sum to 1: sum each row, "
+                  "X_exp.sum(1, keepdim=True)"),
+    mistake("net_without_bias", "net",
+            ("    return softmax(torch.matmul(X.reshape((-1, W.shape[0])), W) + b)\n",
+             "    return softmax(torch.matmul(X.reshape((-1, W.shape[0])), W))\n"),
+            cause="the bias b is never added: softmax(X.reshape((-1, W.shape[0])) @ W + b)"),
     mistake("net_without_reshape", "net",
             ("    return softmax(torch.matmul(X.reshape((-1, W.shape[0])), W) + b)\n",
              "    return softmax(torch.matmul(X, W) + b)\n"),
@@ -34,6 +56,13 @@ MISTAKES = [
     mistake("accuracy_returns_a_fraction", "accuracy",
             ("    return float(cmp.type(y.dtype).sum())\n", "    return float(cmp.type(y.dtype).sum()) / len(y)\n"),
             cause="accuracy returns the number of correct predictions; evaluate_accuracy divides by the count"),
+    mistake("accumulator_keeps_tensors", "Accumulator",
+            ("        self.data = [a + float(b) for a, b in zip(self.data, args)]\n",
+             "        self.data = [a + b for a, b in zip(self.data, args)]\n"),
+            cause="a tensor added stays a tensor in the sum: add float(b), so each sum is a Python float"),
+    mistake("accumulator_reset_empties", "Accumulator",
+            ("        self.data = [0.0] * len(self.data)\n", "        self.data = []\n"),
+            cause="reset() empties the list, so acc[i] fails afterwards: set it to [0.0] * len(self.data)"),
     mistake("evaluate_without_eval_mode", "evaluate_accuracy",
             ("    if isinstance(net, torch.nn.Module):\n        net.eval()\n", ""),
             cause="the module stays in training mode (dropout, batch norm would act): call net.eval() first"),
@@ -41,6 +70,19 @@ MISTAKES = [
             ("    with torch.no_grad():\n        for X, y in data_iter:\n            metric.add(accuracy(net(X), y), y.numel())\n",
              "    for X, y in data_iter:\n        metric.add(accuracy(net(X), y), y.numel())\n"),
             cause="evaluation records every operation for autograd: wrap the loop in `with torch.no_grad():`"),
+    mistake("evaluate_mean_of_minibatch_accuracies", "evaluate_accuracy",
+            ("            metric.add(accuracy(net(X), y), y.numel())\n",
+             "            metric.add(accuracy(net(X), y) / y.numel(), 1)\n"),
+            cause="the minibatches' accuracies are averaged, which weighs a smaller last minibatch as much as a full "
+                  "one: sum the correct predictions and the examples, metric.add(accuracy(net(X), y), y.numel())"),
+    mistake("train_epoch_sums_minibatch_means", "train_epoch_ch3",
+            ("        metric.add(float(l.detach().sum()), accuracy(y_hat, y), y.numel())\n",
+             "        metric.add(float(l.detach().mean()), accuracy(y_hat, y), y.numel())\n"),
+            cause="the epoch's loss adds each minibatch's mean and then divides by the examples: add the summed "
+                  "losses, float(l.sum())"),
+    mistake("train_epoch_never_steps", "train_epoch_ch3",
+            ("            updater.step()\n", ""),
+            cause="the optimizer never takes a step: call updater.step() after backward()"),
     mistake("train_epoch_never_zeroes_gradients", "train_epoch_ch3",
             ("            updater.zero_grad()\n", ""),
             cause="the optimizer's gradients are never cleared, so each step adds to the last ones: "
@@ -48,10 +90,35 @@ MISTAKES = [
     mistake("train_epoch_custom_updater_mean", "train_epoch_ch3",
             ("            l.sum().backward()\n", "            l.mean().backward()\n"),
             cause="the book's updater divides by the batch size itself: call backward() on l.sum(), not l.mean()"),
+    mistake("train_ch3_tests_on_the_training_set", "train_ch3",
+            ("        history.append((train_loss, train_acc, evaluate_accuracy(net, test_iter)))\n",
+             "        history.append((train_loss, train_acc, evaluate_accuracy(net, train_iter)))\n"),
+            cause="the test accuracy is measured on train_iter: evaluate on test_iter"),
+    mistake("predict_argmax_over_the_batch", "predict_ch3",
+            ("    preds = get_fashion_mnist_labels(net(X).argmax(axis=1))\n",
+             "    preds = get_fashion_mnist_labels(net(X).argmax(axis=0))\n"),
+            cause="argmax(axis=0) picks, per class, the image that scores it highest: take argmax(axis=1), the "
+                  "class each image scores highest"),
+    mistake("concise_net_normal_mean_for_std", "concise_net",
+            ("            nn.init.normal_(m.weight, std=0.01)\n", "            nn.init.normal_(m.weight, 0.01)\n"),
+            cause="nn.init.normal_(m.weight, 0.01) sets the mean to 0.01 and leaves the std at 1: pass std=0.01"),
+    mistake("concise_net_never_initialised", "concise_net",
+            ("    model.apply(init_weights)\n", ""),
+            cause="init_weights is defined but never applied: call net.apply(init_weights)"),
+    mistake("train_concise_mean_loss", "train_concise",
+            ('    loss = nn.CrossEntropyLoss(reduction="none")\n', "    loss = nn.CrossEntropyLoss()\n"),
+            cause="nn.CrossEntropyLoss() averages over the minibatch, so train_ch3 sums means, not the losses of the "
+                  "examples: use nn.CrossEntropyLoss(reduction='none')"),
 ]
 
 ALTERNATIVES = [
     alternative("softmax_with_torch", ("    X_exp = torch.exp(X - X.max(dim=1, keepdim=True).values)\n"
                                        "    partition = X_exp.sum(1, keepdim=True)\n    return X_exp / partition\n",
                                        "    return torch.softmax(X, dim=1)\n")),
+    alternative("cross_entropy_with_gather", ("    return -torch.log(y_hat[range(len(y_hat)), y])\n",
+                                              "    return -torch.log(y_hat.gather(1, y.reshape(-1, 1))).reshape(-1)\n")),
+    alternative("accuracy_in_one_line", ("    cmp = y_hat.type(y.dtype) == y\n    return float(cmp.type(y.dtype).sum())\n",
+                                         "    return float((y_hat.type(y.dtype) == y).sum())\n")),
+    alternative("labels_through_tolist", ("    return [TEXT_LABELS[int(i)] for i in labels]\n",
+                                          "    return [TEXT_LABELS[i] for i in torch.as_tensor(labels).tolist()]\n")),
 ]

@@ -1,0 +1,53 @@
+"""show_images: the figure is inspected (one image per axes, titles, hidden axes, size), never looked at as pixels
+on screen."""
+
+import numpy as np
+import torch
+
+from autograder.checks import expect, expect_figure
+from autograder.plugin import exercise
+
+ROWS, COLS = 2, 3
+
+
+def _show(sub, imgs, *args, **kwargs):
+    shown = ", ".join([f"imgs ({len(imgs)} images)", str(ROWS), str(COLS), *args,
+                       *(f"{k}={'[...]' if k == 'titles' else v}" for k, v in kwargs.items())])
+    call = f"show_images({shown})"
+    fig = expect_figure(sub.call("show_images", imgs, ROWS, COLS, **kwargs), call)
+    expect(len(fig.axes) == ROWS * COLS, f"{call} has {len(fig.axes)} axes, expected {ROWS * COLS}: "
+           "plt.subplots(num_rows, num_cols)")
+    return fig, call
+
+
+@exercise("show_images", points=1)
+def test_one_image_per_axes_with_the_axes_hidden(sub, rng):
+    """draws image i on the i-th axes (row by row), with both axes hidden and no titles by default"""
+    imgs = torch.rand(ROWS * COLS, 5, 7, generator=rng)
+    fig, call = _show(sub, imgs)
+    for i, ax in enumerate(fig.axes):
+        expect(len(ax.images) == 1, f"axes {i} of {call} holds {len(ax.images)} images, expected 1: "
+               "ax.imshow(img) on each axes")
+        expect(np.allclose(ax.images[0], imgs[i].numpy(), atol=1e-6),
+               f"axes {i} of {call} does not show image {i}: pair the axes (row by row) with the images, "
+               "zip(axes.flatten(), imgs)")
+        expect(ax.axis_visible == (False, False), f"axes {i} of {call} shows its x or y axis: hide both, "
+               "ax.axes.get_xaxis().set_visible(False) and the same for the y axis")
+        expect(ax.title == "", f"axes {i} of {call} has the title {ax.title!r}, but no titles were given")
+    one = expect_figure(sub.call("show_images", imgs[:1], 1, 1), "show_images(imgs[:1], 1, 1)")
+    expect(len(one.axes) == 1 and len(one.axes[0].images) == 1, "show_images(imgs[:1], 1, 1) should draw its one "
+           "image on one axes: with plt.subplots(1, 1, squeeze=False) the axes are still a grid to flatten")
+
+
+@exercise("show_images", points=1)
+def test_titles_and_figure_size(sub, rng):
+    """titles each axes with its title, and the figure is num_cols * scale wide and num_rows * scale high"""
+    imgs = torch.rand(ROWS * COLS, 4, 4, generator=rng)
+    titles = [f"image {i}" for i in range(ROWS * COLS)]
+    fig, call = _show(sub, imgs, titles=titles, scale=2.0)
+    got = [ax.title for ax in fig.axes]
+    expect(got == titles, f"the axes of {call} have the titles {got}, expected {titles}: ax.set_title(titles[i])")
+    width, height = (round(v, 6) for v in fig.size)
+    expect((width, height) == (COLS * 2.0, ROWS * 2.0),
+           f"the figure of {call} is {width:g} x {height:g} inches, expected {COLS * 2.0:g} wide and {ROWS * 2.0:g} "
+           "high: figsize = (num_cols * scale, num_rows * scale)")
