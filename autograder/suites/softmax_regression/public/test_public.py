@@ -106,12 +106,14 @@ def test_the_books_accuracy(sub):
 
 @exercise("Accumulator", points=1)
 def test_two_running_sums(sub):
-    """Accumulator(2) after add(1, 2) and add(3, 4) reads 4.0 and 6.0"""
+    """Accumulator(2) after add(1, torch.tensor(2.)) and add(3, 4) reads the Python floats 4.0 and 6.0"""
     acc = sub.new("Accumulator", 2)
-    acc.call("add", 1, 2)
+    acc.call("add", 1, torch.tensor(2.0))
     acc.call("add", 3, 4)
-    got = [acc.call("__getitem__", i) for i in range(2)]
-    expect(got == [4.0, 6.0], f"Accumulator(2) after add(1, 2) and add(3, 4) reads {got}, expected [4.0, 6.0]")
+    got = [expect_python_float(acc.call("__getitem__", i), f"acc[{i}]", hint="add float(b) to each sum")
+           for i in range(2)]
+    expect(got == [4.0, 6.0], f"Accumulator(2) after add(1, torch.tensor(2.)) and add(3, 4) reads {got}, expected "
+           "[4.0, 6.0]")
 
 
 def _net(sub):
