@@ -7,6 +7,7 @@ message is already written for the student.
 
 from __future__ import annotations
 
+import ast
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -237,7 +238,10 @@ class Submission:
         an exercise ever runs in a runner that received that exercise's textbook version (see ``checking``).
         """
         self.ensure()  # the runner the code goes to, so that what it held is recorded against it
-        self.held |= set(sources)  # before the request: even a failed substitution may have left code behind
+        # Before the request: even a failed substitution may have left code behind. Every name a source defines is
+        # held, not only the one patched in: the module reaches the rest through that code's globals (the book's
+        # train_ch3 brings its evaluate_accuracy along).
+        self.held |= set(sources) | {name for source in sources.values() for name in defined_names(source)}
         self._request({"op": "substitute", "sources": sources}, "substituting textbook helpers")
         self.names = sorted(set(self.names) | set(sources))
         self.dirty = True
@@ -340,6 +344,22 @@ class Submission:
     def _observe(self, event: Any) -> None:
         if self.observed is not None:
             self.observed.append(event)
+
+
+def defined_names(source: str) -> set[str]:
+    """The top-level names a source binds: its functions, classes and assignments (what its globals hold)."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return set()
+    names: set[str] = set()
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            names.add(node.name)
+        elif isinstance(node, ast.Assign | ast.AnnAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names |= {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
+    return names
 
 
 def _remote_to_wire(enc: wire.Encoder, value: Any, depth: int) -> dict:

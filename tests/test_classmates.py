@@ -7,7 +7,6 @@ runner seed apart from the inputs' seed."""
 from __future__ import annotations
 
 import ctypes
-import importlib
 import os
 import platform
 import shutil
@@ -18,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from autograder import isolation
-from autograder.assignments import Assignment
+from autograder.assignments import Assignment, all_assignments
 from autograder.grade import grade
 from autograder.sandbox import Limits
 
@@ -143,34 +142,7 @@ def closed_form(X, y):
 """
 
 # Keeps whatever the runner sets into the module that is not the student's, and hands it back later.
-RECORDER = """
-import sys as _sys
-import types as _types
-
-_kept = {}
-
-
-class _Recorder(_types.ModuleType):
-    def __setattr__(self, name, value):
-        if str(getattr(value, "__module__", "")).startswith("textbook"):
-            _kept[name] = value
-        super().__setattr__(name, value)
-
-
-_sys.modules[__name__].__class__ = _Recorder
-
-
-def _replay(name):
-    def replayed(*args, **kwargs):
-        if name in _kept:
-            return _kept[name](*args, **kwargs)
-        raise NotImplementedError(name)
-    return replayed
-
-
-for _name in NAMES:
-    globals()[_name] = _replay(_name)
-"""
+RECORDER = (Path(__file__).parent / "recorder.py").read_text(encoding="utf-8")
 
 KILLERS = ("fork_chain", "setsid_daemon", "stops_and_kills_its_parent")
 SYSCALLS = {"x86_64": (248, 250), "aarch64": (217, 219)}  # add_key, keyctl
@@ -323,25 +295,16 @@ def test_fork_bomb_is_stopped_by_the_process_limit_with_a_message_naming_it(clas
 # ------------------------------------------------------------------ substitution
 
 
-def _substitution_maps(assignment: str) -> set[str]:
-    textbook = importlib.import_module(f"autograder.suites.{assignment}.textbook")
-    names: set[str] = set()
-    for key, value in vars(textbook).items():
-        if key.startswith("FOR_") and isinstance(value, dict):
-            names |= set(value)
-    return names
-
-
-@pytest.mark.parametrize("name", ["linear_regression", "linear_regression_concise", "gradient_descent",
-                                  "logistic_regression"])
+@pytest.mark.parametrize("name", [a.name for a in all_assignments()])
 def test_textbook_code_a_module_records_earns_nothing(name, tmp_path):
-    """A module that keeps every helper the runner substitutes into it, and returns them as its own later."""
+    """A module that keeps all the kit's code the runner gives it (what is substituted, and whatever that code's
+    globals reach: the book's helpers it calls, the rest of a kit module) and returns it as its own later."""
     assignment = Assignment(name)
-    names = sorted(_substitution_maps(name))
-    assert names, f"{name} substitutes nothing: the test would prove nothing"
+    names = sorted(assignment.exercises)
+    assert assignment.textbook, f"{name} substitutes nothing: the test would prove nothing"
     subs = tmp_path / "submissions"
     subs.mkdir()
-    (subs / "a_recorder.py").write_text(assignment.stub.read_text() + RECORDER.replace("NAMES", repr(names)))
+    (subs / "a_recorder.py").write_text(assignment.stub.read_text() + RECORDER + f"\n_install({names!r})\n")
     (subs / "z_honest.py").write_text(assignment.solution.read_text())
     batch = grade(assignment, subs, tmp_path / "out", workers=1, quiet=True)
     results = {r.student: r for r in batch.results}

@@ -47,6 +47,10 @@ class _Finder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
     def create_module(self, spec):
         return None
 
+    def get_source(self, fullname):
+        """What inspect and the kit's book.sources read: these modules have no file to read it from."""
+        return self.sources[fullname][0] if fullname in self.sources else None
+
     def exec_module(self, module):
         source, _ = self.sources[module.__name__]
         if module.__name__ in self.files:

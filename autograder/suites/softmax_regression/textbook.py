@@ -5,7 +5,8 @@ costs one exercise: ``net`` runs on the book's ``softmax``; ``evaluate_accuracy`
 its ``accuracy`` and ``Accumulator``; ``train_ch3`` on its epoch and evaluation; ``predict_ch3`` on its labels;
 ``train_concise`` on its ``train_ch3``. The book builds the concise network at top level and ``train_ch3``
 draws with an Animator; here the network sits in ``concise_net()`` and ``train_ch3`` returns what it would
-draw. This is public textbook code; the reference solution itself never enters a runner.
+draw; ``softmax`` shifts each row by its max, as the book's 3.7.2 does, since a stand-in must pass the exercise's
+own checks. This is public textbook code; the reference solution itself never enters a runner.
 """
 
 from autograder import book
