@@ -114,7 +114,8 @@ class Submission:
         self.causes = hints.exercise_causes(module)
         self._fork_denials: int | None = None  # forks the pids cgroup had refused when this runner started
         self.deadline: float | None = None  # wall clock for the whole submission
-        self.output = ""  # tail of what the student's code printed
+        self._output = ""  # tail of what the student's code printed, in the runners read so far
+        self._ended: list[Runner] = []  # ended runners whose output is not read yet
         # What the current check read from the module, in order (autograder.diagnosis compares it with what the
         # same check read from catalogued mistakes); None when nobody asks.
         self.observed: list | None = None
@@ -127,7 +128,7 @@ class Submission:
         if self.deadline is None:
             self.deadline = time.monotonic() + self.limits.submission_seconds
         if self.runner is None or self.runner.dead:
-            self._keep_output()
+            self.close()
             self.generation += 1
             self.runner = self.pool.spawn(self.limits)
             self.held.clear()
@@ -181,17 +182,25 @@ class Submission:
         self.dirty = False
 
     def close(self) -> None:
-        if self.runner is not None and not self.runner.dead:
-            self.runner.kill()
-        self._keep_output()
+        """End the current runner. What it printed is read later (``output``): its pipe closes only once the kernel
+        has torn the process down (~5 ms), which the next check need not wait for."""
+        if self.runner is not None:
+            if not self.runner.dead:
+                self.runner.kill()
+            self._ended.append(self.runner)
         self.runner = None
 
-    def _keep_output(self) -> None:
-        if self.runner is not None and self.runner.output is not None:
-            self.runner.output.thread.join(timeout=1)
-            text = self.runner.output.text()
-            if text:
-                self.output = (self.output + text)[-8192:]
+    @property
+    def output(self) -> str:
+        """The tail of what the student's code printed, in every runner that has ended so far."""
+        for runner in self._ended:
+            if runner.output is not None:
+                runner.output.thread.join(timeout=1)
+                text = runner.output.text()
+                if text:
+                    self._output = (self._output + text)[-8192:]
+        self._ended.clear()
+        return self._output
 
     # ------------------------------------------------------------ calls
 
