@@ -22,8 +22,8 @@ def sources(module: ModuleType, *names: str) -> dict[str, str]:
     """What a check sends a runner (``sub.substitute``) for kit code it gives the student's functions to work on:
     each of ``names`` with the source of ``module``, a real module of the suite that defines it.
 
-    Such code is not the book's, so the runner that held it is thrown away before the next check
-    (``Submission.checking``): nothing the module keeps of it counts later.
+    Such code is not the book's, so the runner that held it is thrown away before the next check, unless that
+    check sends the same code again (``Submission.checking``): nothing the module keeps of it counts later.
     """
     loader = getattr(module, "__loader__", None)
     text = loader.get_source(module.__name__) if hasattr(loader, "get_source") else None

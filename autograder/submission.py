@@ -110,6 +110,11 @@ class Submission:
         self._seeded = False
         self.dirty = False  # the runner was altered for one test (fake clock, substitutions)
         self.held: set[str] = set()  # names of textbook code the current runner was sent (see substitute)
+        self._held_sources: dict[str, str] = {}  # each held name -> the source that defined it
+        # Non-exercise kit code the runner holds from earlier checks, which the current check must hand over again,
+        # the very same, for the runner to stay (see checking); and what the current check has handed over.
+        self._suspect: dict[str, str] = {}
+        self._given: list[dict[str, str]] = []
         self.exercise = ""  # the exercise being checked: its own error causes come first
         self.causes = hints.exercise_causes(module)
         self._fork_denials: int | None = None  # forks the pids cgroup had refused when this runner started
@@ -132,6 +137,8 @@ class Submission:
             self.generation += 1
             self.runner = self.pool.spawn(self.limits)
             self.held.clear()
+            self._held_sources.clear()
+            self._suspect = {}
             self._fork_denials = self.pool.zygote.cgroup.limit_hits()
             self._seeded = False
             self.dirty = False
@@ -164,12 +171,28 @@ class Submission:
         """Before a check of ``exercise``: a runner that was ever sent the textbook version of it is thrown away.
 
         The module may have kept a reference to textbook code, to hand it back later as its own; so an
-        exercise is never checked in a runner that held its textbook version, nor in one that held textbook
-        code under a name that is not an exercise (``known``), which might stand for anything.
+        exercise is never checked in a runner that held its textbook version, nor in one that held kit code
+        under a name that is not an exercise (``known``), which might stand for anything, unless this check
+        hands over that very code again: then nothing kept is worth more than what the check gives anyway.
+        That is settled at the check's first request that is not a substitution (``_settle``).
         """
         self.exercise = exercise
-        if exercise in self.held or self.held - known:
+        if exercise in self.held:
             self.close()
+        held = self.held - known if self.runner is not None else set()
+        self._suspect = {name: self._held_sources.get(name, "") for name in held}
+        self._given = []
+
+    def _settle(self) -> None:
+        """The check has handed over what it gives; a runner holding other non-exercise code goes now, and what
+        this check substituted is given to the fresh one."""
+        given = {name: source for sources in self._given for name, source in _defined(sources).items()}
+        stale = any(given.get(name) != source for name, source in self._suspect.items())
+        self._suspect = {}
+        if stale:
+            self.close()
+            for sources in self._given:
+                self.substitute(sources, record=False)
 
     def unpatch(self) -> None:
         """Undo this test's substitutions and fake clock (cheaper than a fresh runner; see ``checking``)."""
@@ -238,7 +261,7 @@ class Submission:
         self._request({"op": "fake_clock", "start": start}, "installing the test clock")
         self.dirty = True
 
-    def substitute(self, sources: dict[str, str]) -> None:
+    def substitute(self, sources: dict[str, str], *, record: bool = True) -> None:
         """Replace functions of the student's module, for this test only, by the given source.
 
         Used for exercises that build on earlier ones (``train`` calls ``sgd``): the earlier
@@ -250,7 +273,11 @@ class Submission:
         # Before the request: even a failed substitution may have left code behind. Every name a source defines is
         # held, not only the one patched in: the module reaches the rest through that code's globals (the book's
         # train_ch3 brings its evaluate_accuracy along).
-        self.held |= set(sources) | {name for source in sources.values() for name in defined_names(source)}
+        defined = _defined(sources)
+        self.held |= set(defined)
+        self._held_sources.update(defined)
+        if record:
+            self._given.append(dict(sources))
         self._request({"op": "substitute", "sources": sources}, "substituting textbook helpers")
         self.names = sorted(set(self.names) | set(sources))
         self.dirty = True
@@ -290,6 +317,8 @@ class Submission:
         return reply, bufs, enc.refs
 
     def _request(self, header: dict, label: str, buffers: list[bytes] = ()) -> tuple[dict, list]:
+        if self._suspect and header.get("op") != "substitute":
+            self._settle()
         runner = self.ensure()
         left = self.deadline - time.monotonic()
         if left <= 0:
@@ -353,6 +382,13 @@ class Submission:
     def _observe(self, event: Any) -> None:
         if self.observed is not None:
             self.observed.append(event)
+
+
+def _defined(sources: dict[str, str]) -> dict[str, str]:
+    """Each name the sources bind (the names patched in, and all each source defines) -> the source binding it."""
+    out = {name: source for source in sources.values() for name in defined_names(source)}
+    out.update(sources)
+    return out
 
 
 def defined_names(source: str) -> set[str]:
