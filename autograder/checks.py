@@ -61,7 +61,8 @@ def kind(value: Any) -> str:
         return "None"
     if isinstance(value, list | tuple):
         return f"a {type(value).__name__} of {len(value)} items"
-    return f"a {type(value).__name__}"
+    name = type(value).__name__
+    return f"{'an' if name[:1].lower() in 'aeiou' else 'a'} {name}"
 
 
 def shape_str(shape: Sequence[int]) -> str:
@@ -166,9 +167,10 @@ def expect_gradients(run: Any, expected: Callable[..., torch.Tensor], inputs: Se
     ``expected(*inputs).sum()``. Send the inputs in float64, so the comparison is tight.
     """
     result = expect_tensor(run.value, what, hint=hint)
+    wanted = [name for name, t in zip(names, inputs) if t.requires_grad]
     if getattr(result, "grad_fn_name", None) is None:
-        fail(f"{what} is not connected to autograd: build it from its inputs with tensor operations (no .detach(), "
-             ".item(), numpy or torch.tensor(...))", hint=hint)
+        fail(f"{what} is not connected to autograd: compute it from {' and '.join(wanted)} with torch operations "
+             "(no .detach(), .item(), float(), math or numpy functions, or torch.tensor(...))")
     leaves = [t.detach().clone().requires_grad_(t.requires_grad) for t in inputs]
     expected(*leaves).sum().backward()
     for name, leaf, after in zip(names, leaves, run.args):
@@ -176,7 +178,7 @@ def expect_gradients(run: Any, expected: Callable[..., torch.Tensor], inputs: Se
             continue
         grad = getattr(after, "grad", None)
         if grad is None:
-            fail(f"no gradient reached {name}: {what} must be computed from {name}", hint=hint)
+            fail(f"no gradient reached {name}: {what} must be computed from {name}")
         expect_close(grad, leaf.grad, f"the gradient of sum({what}) with respect to {name}", rtol=rtol, atol=atol,
                      hint=hint)
 

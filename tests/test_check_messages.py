@@ -10,12 +10,15 @@ from autograder.checks import (
     CheckFailed,
     expect_close,
     expect_float,
+    expect_gradients,
+    expect_python_float,
     expect_python_floats,
     expect_sequence,
     expect_tensor,
     kind,
 )
 from autograder.runner.wire import Iterated, RemoteObject
+from autograder.submission import Run
 
 
 def _message(check, *args, **kwargs) -> str:
@@ -73,3 +76,43 @@ def test_a_failure_keeps_what_differs_apart_from_its_hint():
         expect_tensor(torch.zeros(2), "y", shape=(2, 1), hint="reshape y")
     assert str(failed.value) == "y has shape (2,), expected (2, 1). reshape y"
     assert failed.value.fact == "y has shape (2,), expected (2, 1)."
+
+
+def test_expect_python_float_messages():
+    assert _message(expect_python_float, torch.tensor(2.0), "accuracy(y_hat, y)", hint="return float(...)") == (
+        "accuracy(y_hat, y) is a tensor of shape () and dtype float32, expected a Python float. return float(...)")
+    assert _message(expect_python_float, 2, "acc[0]") == "acc[0] is an int, expected a Python float."
+    assert expect_python_float(2.5, "x") == 2.5
+
+
+def _run(fn, *inputs, connected=True):
+    """What ``sub.run(name, *inputs, backward=True)`` gives back for a student's ``fn``, without a runner."""
+    sent = [t.detach().clone().requires_grad_(t.requires_grad) for t in inputs]
+    value = fn(*sent)
+    value.sum().backward()
+    value = value.detach()
+    value.grad_fn_name = "SumBackward0" if connected else None
+    return Run(value=value, args=sent)
+
+
+def test_expect_gradients_passes_the_reference_and_names_what_differs():
+    x = torch.tensor([1.0, -2.0, 3.0], dtype=torch.float64, requires_grad=True)
+    y = torch.tensor([0.5, 0.5, 0.5], dtype=torch.float64)
+
+    def reference(x, y):
+        return (x - y) ** 2 / 2
+
+    expect_gradients(_run(reference, x, y), reference, (x, y), ("x", "y"), "squared_loss(x, y)")
+    twice = _message(expect_gradients, _run(lambda x, y: (x - y) ** 2, x, y), reference, (x, y), ("x", "y"),
+                     "squared_loss(x, y)", hint="divide by 2")
+    assert twice.startswith("the gradient of sum(squared_loss(x, y)) with respect to x is wrong: got [1, -5, 5], "
+                            "expected [0.5, -2.5, 2.5]") and twice.endswith("divide by 2")
+    assert _message(expect_gradients, _run(reference, x, y, connected=False), reference, (x, y), ("x", "y"),
+                    "squared_loss(x, y)") == (
+        "squared_loss(x, y) is not connected to autograd: compute it from x with torch operations (no .detach(), "
+        ".item(), float(), math or numpy functions, or torch.tensor(...)).")
+    cut = _run(lambda x, y: (x.detach() - y) ** 2 + 0 * y.sum(), x, y.requires_grad_())
+    y.requires_grad_(False)
+    cut.args[0].grad = None
+    assert _message(expect_gradients, cut, reference, (x, y), ("x", "y"), "squared_loss(x, y)") == (
+        "no gradient reached x: squared_loss(x, y) must be computed from x.")
