@@ -257,7 +257,8 @@ class Decoder:
     def tensor(self, rec: Any) -> torch.Tensor:
         if not isinstance(rec, dict):
             raise ProtocolError("tensor record is not an object")
-        dtype = DTYPES.get(rec.get("dtype"))
+        name = rec.get("dtype")
+        dtype = DTYPES.get(name) if isinstance(name, str) else None
         shape = rec.get("shape")
         buf = rec.get("buf")
         if dtype is None:
@@ -325,7 +326,10 @@ class Decoder:
                 k, v = item
                 if not isinstance(k, str | int | float | bool | tuple) and k is not None:
                     raise ProtocolError("bad dict key")
-                out[k] = v
+                try:
+                    out[k] = v
+                except TypeError:  # a tuple holding a list: not a key
+                    raise ProtocolError("bad dict key") from None
             return out
         if key == "__iter__":
             items = Iterated(self._list(body.get("items") if isinstance(body, dict) else None, depth))
