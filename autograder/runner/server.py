@@ -213,6 +213,13 @@ class Runner:
             self.patch(time, name, now_ns)
         originals[timeit.default_timer] = now
         self.patch(timeit, "default_timer", now)
+
+        def advance(seconds: float) -> None:
+            clock[0] += float(seconds)
+
+        # For kit code a check substitutes (an addition that "takes" a known time): the student's own code gains
+        # nothing by calling it, it only moves the clock of its own check.
+        self.patch(time, "advance_fake_clock", advance)
         # `from time import perf_counter` at the top of the submission bound the real one.
         for key, value in list(vars(self.module).items()):
             try:

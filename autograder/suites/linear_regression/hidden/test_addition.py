@@ -4,9 +4,11 @@ import time
 
 import torch
 
-from autograder.checks import expect, expect_close, expect_float, expect_sequence, expect_tensor
+from autograder import book
+from autograder.checks import expect, expect_close, expect_float, expect_sequence, expect_tensor, fail
 from autograder.plugin import exercise
-from autograder.suites.linear_regression.textbook import FOR_BENCHMARK
+from autograder.suites.linear_regression.hidden import clocked
+from autograder.suites.linear_regression.textbook import FOR_BENCHMARK, TIMER
 
 
 @exercise("add_loop", points=1)
@@ -58,3 +60,22 @@ def test_benchmark_returns_two_timings(sub):
     expect(slower * 2 > CALLS,
            f"in {CALLS - slower} of {CALLS} calls the loop was not the slower ({timings}): measure each addition "
            "with its own start()/stop() pair, the loop first, and return them in the order (loop, vectorized)")
+
+
+@exercise("benchmark_addition", points=1)
+def test_each_timing_covers_its_own_addition(sub):
+    """the loop timing covers add_loop(a, b) and the vectorized one add_vectorized(a, b), each read from a Timer"""
+    sub.fake_clock()
+    sub.substitute({"Timer": TIMER, **book.sources(clocked, "add_loop", "add_vectorized")})
+    call = (f"benchmark_addition(2000), where add_loop takes {clocked.LOOP_SECONDS:g} s and add_vectorized "
+            f"{clocked.VECTORIZED_SECONDS:g} s on the test clock")
+    result = expect_sequence(sub.call("benchmark_addition", 2000), call, length=2,
+                             hint="return (loop_seconds, vectorized_seconds)")
+    loop, vec = (expect_float(v, f"each timing of {call}") for v in result)
+    expected = (clocked.LOOP_SECONDS, clocked.VECTORIZED_SECONDS)
+    if (loop, vec) == expected[::-1]:
+        fail(f"{call} returned ({loop:g}, {vec:g})", hint=SWAPPED)
+    expect(loop == clocked.LOOP_SECONDS, f"{call} returned {loop:g} s for the loop: time exactly add_loop(a, b), "
+           "timer = Timer() (or timer.start()) just before it and loop_seconds = timer.stop() just after")
+    expect(vec == clocked.VECTORIZED_SECONDS, f"{call} returned {vec:g} s for the vectorized addition: call "
+           "add_vectorized(a, b) between timer.start() and timer.stop(), and time nothing else")
