@@ -252,7 +252,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("new", help="start a new assignment: solution, suites, catalogue, README and stub")
-    p.add_argument("name", help="the assignment's name, a module name (e.g. softmax_regression)")
+    p.add_argument("name", help="the assignment's name, a module name (e.g. mlp)")
     p.set_defaults(func=cmd_new)
 
     p = sub.add_parser("validate", help="check an assignment as authored: marks, coverage, points tables")
