@@ -7,6 +7,7 @@ says what each check is given; an exercise whose book version calls another's br
 
 from __future__ import annotations
 
+import functools
 import inspect
 from pathlib import Path
 from types import ModuleType
@@ -25,8 +26,13 @@ def sources(module: ModuleType, *names: str) -> dict[str, str]:
     Such code is not the book's, so the runner that held it is thrown away before the next check, unless that
     check sends the same code again (``Submission.checking``): nothing the module keeps of it counts later.
     """
+    text = _source_of(module)
+    return {name: text for name in names}
+
+
+@functools.cache
+def _source_of(module: ModuleType) -> str:
+    # Read once per process: checks send it to every student of a batch.
     loader = getattr(module, "__loader__", None)
     text = loader.get_source(module.__name__) if hasattr(loader, "get_source") else None
-    if text is None:  # a loader that cannot say (none of the kit's): read the module's file
-        text = inspect.getsource(module)
-    return {name: text for name in names}
+    return text if text is not None else inspect.getsource(module)  # a loader that cannot say: the file

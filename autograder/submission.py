@@ -8,6 +8,7 @@ message is already written for the student.
 from __future__ import annotations
 
 import ast
+import functools
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -391,12 +392,14 @@ def _defined(sources: dict[str, str]) -> dict[str, str]:
     return out
 
 
-def defined_names(source: str) -> set[str]:
-    """The top-level names a source binds: its functions, classes and assignments (what its globals hold)."""
+@functools.lru_cache(maxsize=256)
+def defined_names(source: str) -> frozenset[str]:
+    """The top-level names a source binds: its functions, classes and assignments (what its globals hold).
+    Cached: every student of a batch is sent the same few sources, check after check."""
     try:
         tree = ast.parse(source)
     except SyntaxError:
-        return set()
+        return frozenset()
     names: set[str] = set()
     for node in tree.body:
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
@@ -404,7 +407,7 @@ def defined_names(source: str) -> set[str]:
         elif isinstance(node, ast.Assign | ast.AnnAssign):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             names |= {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
-    return names
+    return frozenset(names)
 
 
 def _remote_to_wire(enc: wire.Encoder, value: Any, depth: int) -> dict:

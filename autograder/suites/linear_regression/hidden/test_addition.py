@@ -63,19 +63,23 @@ def test_benchmark_returns_two_timings(sub):
 
 
 @exercise("benchmark_addition", points=1)
-def test_each_timing_covers_its_own_addition(sub):
-    """the loop timing covers add_loop(a, b) and the vectorized one add_vectorized(a, b), each read from a Timer"""
+def test_each_timing_covers_its_own_addition(sub, rng):
+    """the loop timing covers add_loop(a, b) and the vectorized one add_vectorized(a, b), each read from a Timer,
+    for a = b = torch.ones(n)"""
     sub.fake_clock()
     sub.substitute({"Timer": TIMER, **book.sources(clocked, "add_loop", "add_vectorized")})
-    call = (f"benchmark_addition(2000), where add_loop takes {clocked.LOOP_SECONDS:g} s and add_vectorized "
-            f"{clocked.VECTORIZED_SECONDS:g} s on the test clock")
-    result = expect_sequence(sub.call("benchmark_addition", 2000), call, length=2,
-                             hint="return (loop_seconds, vectorized_seconds)")
-    loop, vec = (expect_float(v, f"each timing of {call}") for v in result)
-    expected = (clocked.LOOP_SECONDS, clocked.VECTORIZED_SECONDS)
-    if (loop, vec) == expected[::-1]:
-        fail(f"{call} returned ({loop:g}, {vec:g})", hint=SWAPPED)
-    expect(loop == clocked.LOOP_SECONDS, f"{call} returned {loop:g} s for the loop: time exactly add_loop(a, b), "
-           "timer = Timer() (or timer.start()) just before it and loop_seconds = timer.stop() just after")
-    expect(vec == clocked.VECTORIZED_SECONDS, f"{call} returned {vec:g} s for the vectorized addition: call "
-           "add_vectorized(a, b) between timer.start() and timer.stop(), and time nothing else")
+    first = int(torch.randint(1000, 3000, (1,), generator=rng))
+    for n in (first, first + int(torch.randint(1, 500, (1,), generator=rng))):
+        loop_seconds, vectorized_seconds = n * clocked.LOOP_SECONDS, n * clocked.VECTORIZED_SECONDS
+        call = (f"benchmark_addition({n}), where add_loop takes {loop_seconds:g} s and add_vectorized "
+                f"{vectorized_seconds:g} s on the test clock")
+        result = expect_sequence(sub.call("benchmark_addition", n), call, length=2,
+                                 hint="return (loop_seconds, vectorized_seconds)")
+        loop, vec = (expect_float(v, f"each timing of {call}") for v in result)
+        if (loop, vec) == (vectorized_seconds, loop_seconds):
+            fail(f"{call}, returned ({loop:g}, {vec:g})", hint=SWAPPED)
+        expect(loop == loop_seconds, f"{call}, returned {loop:g} s for the loop: time exactly add_loop(a, b) on "
+               "a = b = torch.ones(n), timer = Timer() (or timer.start()) just before it and loop_seconds = "
+               "timer.stop() just after")
+        expect(vec == vectorized_seconds, f"{call}, returned {vec:g} s for the vectorized addition: call "
+               "add_vectorized(a, b) between timer.start() and timer.stop(), and time nothing else")

@@ -4,7 +4,6 @@ import torch
 
 from autograder.checks import expect, expect_close, expect_tensor
 from autograder.plugin import exercise
-from autograder.submission import Remote
 from autograder.suites.linear_regression_concise import unless_shipped_bug
 
 FIX = "forward should return self.predict(input)"
@@ -47,7 +46,7 @@ def test_gradients_flow_through_the_layer(sub, rng):
     expect(after.grad is not None, f"no gradient reached the input X: {FIX}")
     expect_close(after.grad, torch.ones(6, 1) @ W, "the gradient of sum(Net(4, 1)(X)) with respect to X",
                  rtol=1e-5, atol=1e-6, hint=FIX)
-    layer = Remote(sub, net.get("predict"), "net.predict")
+    layer = sub.hold(net.get("predict"), "net.predict")
     weight, bias = layer.get("weight"), layer.get("bias")
     expect(weight.grad is not None and bias.grad is not None,
            f"no gradient reached self.predict's weight and bias: {FIX}")
