@@ -40,8 +40,8 @@ from autograder.warm_judge import JudgeUnavailable, WarmJudge
 PLUGIN_NAME = "autograder-warm-grader"
 CONNECT_SECONDS = 60.0  # how long to wait for the scheduler, then for a first worker
 # The kit's files that decide a grade; a worker with different ones would grade differently.
-GRADING_CODE = ("checks.py", "hints.py", "judge.py", "plugin.py", "sandbox.py", "submission.py", "isolation.py",
-                "runner/server.py", "runner/wire.py", "runner/zygote.py", "runner/seccomp.py")
+GRADING_CODE = ("checks.py", "hints.py", "judge.py", "plugin.py", "sandbox.py", "submission.py", "student_module.py",
+                "isolation.py", "runner/server.py", "runner/wire.py", "runner/zygote.py", "runner/seccomp.py")
 
 
 class ClusterError(RuntimeError):

@@ -1,8 +1,7 @@
-"""What a grading test holds: a proxy for one student's module, living in a runner.
+"""The student's module in a runner: the ``sub`` of ``autograder.student_module`` over the runner's socket.
 
-``sub.call("linreg", X, w, b)`` runs the student's ``linreg`` in the runner and returns
-plain data; any failure on the student's side becomes a ``SubmissionError`` whose
-message is already written for the student.
+The runner is a process forked from the warm zygote; this side decides when one is started, thrown away
+(it held textbook code, it died) and swept, and bounds each request in time.
 """
 
 from __future__ import annotations
@@ -10,93 +9,21 @@ from __future__ import annotations
 import ast
 import functools
 import time
-from dataclasses import dataclass, field
-from typing import Any
+from typing import NoReturn
 
 from autograder import hints
 from autograder.runner import wire
 from autograder.sandbox import GiB, Limits, Runner, RunnerDied, RunnerTimeout, WarmPool
+from autograder.student_module import Remote, Run, StudentModule, SubmissionError
+
+__all__ = ["Remote", "Run", "Submission", "SubmissionError", "defined_names"]
 
 
-class SubmissionError(AssertionError):
-    """The student's code failed, hung, died or is missing; the message says so for the student."""
-
-    def __init__(self, message: str, *, not_implemented: bool = False, raised_in: str = "", fact: str = ""):
-        super().__init__(message)
-        self.fact = fact or message  # without the error table's "Likely cause" (see CheckFailed.fact)
-        self.not_implemented = not_implemented
-        self.raised_in = raised_in  # the top-level name of the student's code where it raised ("Timer", "sgd")
-
-
-@dataclass
-class Run:
-    """The outcome of one call: the value returned and the arguments as they are afterwards."""
-
-    value: Any
-    args: list = field(default_factory=list)
-    kwargs: dict = field(default_factory=dict)
-    sent_refs: dict[int, int] = field(default_factory=dict)
-
-    def is_same_object(self, after: Any, sent: Any) -> bool:
-        """Whether a tensor that came back is the very tensor object that was passed in."""
-        ref = getattr(after, "ref", None)
-        return ref is not None and ref == self.sent_refs.get(id(sent))
-
-
-class Remote:
-    """An object kept in the runner (a Timer, an nn.Module, a DataLoader)."""
-
-    def __init__(self, sub: Submission, obj: wire.RemoteObject, label: str):
-        self.sub = sub
-        self.obj = obj
-        self.label = label
-        self.generation = sub.generation
-
-    @property
-    def type_name(self) -> str:
-        return self.obj.type_name
-
-    def call(self, method: str, *args: Any, **kwargs: Any) -> Any:
-        return self.sub._call({"target": self._target(), "method": method},
-                              f"{self.label}.{method}", args, kwargs).value
-
-    def run(self, method: str | None, *args: Any, backward: bool = False, **kwargs: Any) -> Run:
-        header = {"target": self._target()}
-        if method:
-            header["method"] = method
-        return self.sub._call(header, f"{self.label}.{method}" if method else self.label, args, kwargs,
-                              backward=backward, report_args=True)
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return self.sub._call({"target": self._target()}, self.label, args, kwargs).value
-
-    def get(self, name: str) -> Any:
-        header, bufs = self.sub._request({"op": "getattr", "target": self._target(), "name": name},
-                                         f"{self.label}.{name}")
-        return self.sub._decode(header, bufs)
-
-    def state(self) -> dict:
-        """``{"state": {name: tensor}, "children": [type names], "training": bool}`` of an nn.Module."""
-        header, bufs = self.sub._request({"op": "state", "target": self._target()}, self.label)
-        return self.sub._decode(header, bufs)
-
-    def items(self) -> list:
-        header, bufs = self.sub._request({"op": "iterate", "target": self._target()}, f"iterating {self.label}")
-        return self.sub._decode(header, bufs)
-
-    def _target(self) -> int:
-        if self.generation != self.sub.generation:
-            raise SubmissionError(f"{self.label} was lost when the submission's process was restarted")
-        return self.obj.handle
-
-    def _wire(self) -> dict:
-        return {"__handle__": {"id": self._target()}}
-
-
-class Submission:
+class Submission(StudentModule):
     """One student's module, loaded in a runner forked from the zygote; restarted on death."""
 
     def __init__(self, pool: WarmPool, source: bytes, filename: str, module: str, limits: Limits):
+        super().__init__(module)
         self.pool = pool
         self.source = source
         self.filename = filename
@@ -106,25 +33,16 @@ class Submission:
         self.load_error: SubmissionError | None = None
         self.names: list[str] = []
         self._loaded_names: list[str] = []
-        self.generation = 0
-        self.seed: int | None = None
-        self._seeded = False
-        self.dirty = False  # the runner was altered for one test (fake clock, substitutions)
         self.held: set[str] = set()  # names of textbook code the current runner was sent (see substitute)
         self._held_sources: dict[str, str] = {}  # each held name -> the source that defined it
         # Non-exercise kit code the runner holds from earlier checks, which the current check must hand over again,
         # the very same, for the runner to stay (see checking); and what the current check has handed over.
         self._suspect: dict[str, str] = {}
         self._given: list[dict[str, str]] = []
-        self.exercise = ""  # the exercise being checked: its own error causes come first
-        self.causes = hints.exercise_causes(module)
         self._fork_denials: int | None = None  # forks the pids cgroup had refused when this runner started
         self.deadline: float | None = None  # wall clock for the whole submission
         self._output = ""  # tail of what the student's code printed, in the runners read so far
         self._ended: list[Runner] = []  # ended runners whose output is not read yet
-        # What the current check read from the module, in order (autograder.diagnosis compares it with what the
-        # same check read from catalogued mistakes); None when nobody asks.
-        self.observed: list | None = None
 
     # ------------------------------------------------------------ lifecycle
 
@@ -163,10 +81,6 @@ class Submission:
             self.names = [n for n in names if isinstance(n, str)] if isinstance(names, list) else []
             self._loaded_names = list(self.names)
         return self.runner
-
-    def reseed(self, seed: int) -> None:
-        self.seed = seed
-        self._seeded = False
 
     def checking(self, exercise: str, known: set[str]) -> None:
         """Before a check of ``exercise``: a runner that was ever sent the textbook version of it is thrown away.
@@ -226,41 +140,10 @@ class Submission:
         self._ended.clear()
         return self._output
 
-    # ------------------------------------------------------------ calls
+    # ------------------------------------------------------------ the transport
 
-    def has(self, name: str) -> bool:
+    def _loaded(self) -> None:
         self.ensure()
-        self._observe(("has", name, name in self.names))
-        return name in self.names
-
-    def call(self, name: str, *args: Any, **kwargs: Any) -> Any:
-        """Call the student's ``name(*args, **kwargs)`` and return its value as plain data."""
-        return self._call({"target": name}, name, args, kwargs).value
-
-    def run(self, name: str, *args: Any, backward: bool = False, **kwargs: Any) -> Run:
-        """Like ``call``, but also report the arguments afterwards (in-place updates, gradients).
-
-        With ``backward=True`` the runner calls ``.sum().backward()`` on the result, so the
-        returned argument tensors carry the gradients the student's code produced.
-        """
-        return self._call({"target": name}, name, args, kwargs, backward=backward, report_args=True)
-
-    def new(self, name: str, *args: Any, **kwargs: Any) -> Remote:
-        """Call ``name`` and keep the result in the runner (a class, a model factory)."""
-        header, bufs, _ = self._send_call({"op": "new", "target": name}, name, args, kwargs)
-        return Remote(self, self._decode(header, bufs), name)
-
-    def hold(self, value: Any, label: str) -> Remote:
-        """A value that came back as an object kept in the runner (a DataLoader in a returned tuple, a setup's
-        loss function), as a Remote to call, iterate or inspect."""
-        if not isinstance(value, wire.RemoteObject):
-            raise SubmissionError(f"{label} came back as {type(value).__name__}, where an object was expected")
-        return Remote(self, value, label)
-
-    def fake_clock(self, start: float = 1000.0) -> None:
-        """Replace time.time/perf_counter/monotonic (and friends) in the runner by a clock the judge moves."""
-        self._request({"op": "fake_clock", "start": start}, "installing the test clock")
-        self.dirty = True
 
     def substitute(self, sources: dict[str, str], *, record: bool = True) -> None:
         """Replace functions of the student's module, for this test only, by the given source.
@@ -279,45 +162,10 @@ class Submission:
         self._held_sources.update(defined)
         if record:
             self._given.append(dict(sources))
-        self._request({"op": "substitute", "sources": sources}, "substituting textbook helpers")
+        super().substitute(sources)
         self.names = sorted(set(self.names) | set(sources))
-        self.dirty = True
 
-    def advance_clock(self, seconds: float) -> None:
-        self._request({"op": "advance", "dt": seconds}, "advancing the test clock")
-
-    # ------------------------------------------------------------ internals
-
-    def _call(self, header: dict, label: str, args: tuple, kwargs: dict, *, backward: bool = False,
-              report_args: bool = False) -> Run:
-        header = dict(header, op="call", backward=backward, report_args=report_args)
-        reply, bufs, refs = self._send_call(header, label, args, kwargs)
-        dec = wire.Decoder(bufs)
-        try:
-            run = Run(value=dec.decode(reply.get("value")),
-                      args=dec.decode(reply.get("args", [])) or [],
-                      kwargs=dec.decode(reply.get("kwargs", {"__dict__": []})) or {},
-                      sent_refs=refs)
-        except wire.ProtocolError as e:
-            self._observe("unreadable")
-            raise SubmissionError(f"{label} returned something the grader cannot read ({e})") from None
-        self._observe(("returned", run.value, run.args, run.kwargs))
-        return run
-
-    def _send_call(self, header: dict, label: str, args: tuple, kwargs: dict) -> tuple[dict, list, dict]:
-        enc = wire.Encoder(number_tensors=True, to_handle=_remote_to_wire)
-        header = dict(header, args=enc.encode(list(args)), kwargs=enc.encode(dict(kwargs)))
-        if isinstance(header.get("target"), str):
-            self.ensure()
-            if header["target"] not in self.names:
-                self._observe(("missing", header["target"]))
-                raise SubmissionError(
-                    f"`{header['target']}` is missing from your module: define it with the name and "
-                    "signature given in the assignment")
-        reply, bufs = self._request(header, label, enc.buffers)
-        return reply, bufs, enc.refs
-
-    def _request(self, header: dict, label: str, buffers: list[bytes] = ()) -> tuple[dict, list]:
+    def _exchange(self, header: dict, label: str, buffers: list[bytes]) -> tuple[dict, list]:
         if self._suspect and header.get("op") != "substitute":
             self._settle()
         runner = self.ensure()
@@ -327,11 +175,8 @@ class Submission:
                 f"grading stopped before {label}: checking this submission took more than "
                 f"{self.limits.submission_seconds:g} s in total (the limit per submission)")
         timeout = min(self.limits.call_seconds, left)
-        if not self._seeded and self.seed is not None:  # before any code of the student's runs in this test
-            header = dict(header, reseed=self.seed)
-            self._seeded = True
         try:
-            reply, bufs = runner.request(header, buffers, timeout=timeout)
+            return runner.request(self._seeded_header(header), buffers, timeout=timeout)
         except RunnerTimeout:
             self._observe("timeout")
             if timeout < self.limits.call_seconds:
@@ -348,21 +193,15 @@ class Submission:
             self._observe("unreadable")
             runner.kill()
             raise SubmissionError(f"{label} sent back something the grader cannot read ({e})") from None
-        if not reply.get("ok"):
-            error = reply.get("error") or {}
-            self._observe(("raised", str(error.get("type")), str(error.get("message"))))
-            if hints.is_out_of_memory(error):
-                raise SubmissionError(
-                    f"{label} used more than {self.limits.memory_bytes / GiB:g} GiB of memory (the limit per "
-                    "submission): look for a huge tensor, e.g. an (n, n) result of broadcasting (n,) against (n, 1)")
-            if hints.is_process_limit(error):
-                raise SubmissionError(self._process_limit_message(label)) from None
-            raised_in = error.get("raised_in")  # the student's word (the runner says it): only ever a label
-            fact, cause = hints.call_failure_parts(label, error, self.causes.get(self.exercise, ()))
-            raise SubmissionError(f"{fact}. Likely cause: {cause}" if cause else fact, fact=fact,
-                                  not_implemented=error.get("type") == "NotImplementedError",
-                                  raised_in=raised_in[:200] if isinstance(raised_in, str) else "")
-        return reply, bufs
+
+    def _fail_with(self, label: str, error: dict) -> NoReturn:
+        if hints.is_out_of_memory(error):
+            raise SubmissionError(
+                f"{label} used more than {self.limits.memory_bytes / GiB:g} GiB of memory (the limit per "
+                "submission): look for a huge tensor, e.g. an (n, n) result of broadcasting (n,) against (n, 1)")
+        if hints.is_process_limit(error):
+            raise SubmissionError(self._process_limit_message(label))
+        super()._fail_with(label, error)
 
     def _process_limit_message(self, label: str) -> str:
         """EAGAIN names the process limit only where the pids cgroup counted a refused fork since this runner
@@ -374,15 +213,6 @@ class Submission:
         return (f"{label} failed with 'Resource temporarily unavailable' (EAGAIN): either a fork beyond the "
                 f"limit of {self.limits.processes} processes per submission (the checks need no processes of your "
                 "own), or a read or write on a non-blocking file or socket with nothing ready")
-
-    def _decode(self, header: dict, bufs: list) -> Any:
-        value = wire.Decoder(bufs).decode(header.get("value"))
-        self._observe(("returned", value))
-        return value
-
-    def _observe(self, event: Any) -> None:
-        if self.observed is not None:
-            self.observed.append(event)
 
 
 def _defined(sources: dict[str, str]) -> dict[str, str]:
@@ -408,9 +238,3 @@ def defined_names(source: str) -> frozenset[str]:
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             names |= {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
     return frozenset(names)
-
-
-def _remote_to_wire(enc: wire.Encoder, value: Any, depth: int) -> dict:
-    if isinstance(value, Remote):
-        return value._wire()
-    raise TypeError(f"cannot send a {type(value).__name__} to the submission")

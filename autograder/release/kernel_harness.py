@@ -109,7 +109,7 @@ def _load_hidden(folder):
 def _failure(test, module, namespace):
     """What the student reads when the check fails (None when it passes): its message, not the kit's frames."""
     try:
-        _harness.run_check(test, module, namespace)
+        _harness.run_check(test, module, namespace, ASSIGNMENT)
     except AssertionError as e:
         return str(e) or "the check's condition does not hold"
     except Exception as e:  # noqa: BLE001  (whatever a check raises, the student reads it as a failure)

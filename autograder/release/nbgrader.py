@@ -2,7 +2,8 @@
 
 nbgrader runs a notebook's test cells in the notebook's own kernel, so the public side of the
 checks travels with the notebook as ``kit_checks.py`` (from ``kernel_harness.py``): the kit's
-wire format, the runner's operations and the public checks, with ``kernel_submission.py`` and
+wire format, the runner's operations and the public checks, with ``kernel_submission.py`` (the kit's
+one ``sub`` API, ``autograder/student_module.py``, over the kernel instead of a runner's socket) and
 ``kernel_plugin.py`` standing in for ``autograder/submission.py`` and ``autograder/plugin.py``.
 Public checks are 0-point cells that show their code. A hidden check's cell holds only its
 exercise, its points and a call, ``check_hidden("sgd", 2)``: the checks and the reference are in
@@ -102,7 +103,9 @@ def harness_modules(assignment: Assignment) -> tuple[dict[str, tuple[str, bool]]
     engine = {name: path for name, path in package_modules(PACKAGE).items()
               if not name.startswith("autograder.suites")}
     shims = {name: path.read_text(encoding="utf-8") for name, path in SHIMS.items()}
-    engine_names = closure(list(HARNESS_ROOTS), engine, stop=set(shims))
+    # The shims stand in for engine modules, and what they import is served too (the kit's one `sub` API).
+    roots = list(HARNESS_ROOTS) + [m for path in SHIMS.values() for m in imports_of(path) if m in engine]
+    engine_names = closure(roots, engine, stop=set(shims))
     split = split_suite(assignment)
     # Suite modules import engine modules too (checks, plugin): they must be in the closure.
     suite_needs = {m for s in split.public + split.hidden for m in imports_of(split.paths[s]) if m in engine}

@@ -48,13 +48,7 @@ class Runner:
                 header, buffers = wire.recv(self.sock)
             except EOFError:
                 return
-            op = header.get("op")
-            try:
-                if "reseed" in header:  # a test's seed rides on its first request: one round trip less per test
-                    self.op_seed({"seed": header["reseed"]}, [])
-                reply, bufs = getattr(self, "op_" + op)(header, buffers)
-            except BaseException as e:  # noqa: BLE001 - report everything, including SystemExit
-                reply, bufs = {"ok": False, "error": self.describe(e)}, []
+            reply, bufs = self.handle(header, buffers)
             for stream in (sys.stdout, sys.stderr):  # the judge keeps the tail of what was printed
                 try:
                     stream.flush()
@@ -64,6 +58,16 @@ class Runner:
                 wire.send(self.sock, reply, bufs)
             except (TypeError, ValueError) as e:
                 wire.send(self.sock, {"ok": False, "error": {"type": "ValueError", "message": str(e), "where": []}})
+
+    def handle(self, header: dict, buffers: list[bytes], *,
+               reported: type[BaseException] = BaseException) -> tuple[dict, list[bytes]]:
+        """One request's reply; whatever the student's code raised (``reported``) is the error it reports."""
+        try:
+            if "reseed" in header:  # a test's seed rides on its first request: one round trip less per test
+                self.op_seed({"seed": header["reseed"]}, [])
+            return getattr(self, "op_" + str(header.get("op")))(header, buffers)
+        except reported as e:  # by default everything, including SystemExit: this process only answers
+            return {"ok": False, "error": self.describe(e)}, []
 
     def describe(self, exc: BaseException) -> dict:
         frames = [
