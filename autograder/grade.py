@@ -95,7 +95,7 @@ def grade(assignment: Assignment, submissions: Path, out: Path, *, workers: int 
             raise GradeError(f"no submission for {', '.join(sorted(unknown))} in {submissions}")
     try:
         # On a cluster each worker chooses for its own host, and reports what it chose.
-        level = iso.choose(isolation) if scheduler is None else isolation
+        level = iso.choose_for_grading(isolation) if scheduler is None else isolation
     except (iso.IsolationUnavailable, ValueError) as e:
         raise GradeError(str(e)) from None
     out.mkdir(parents=True, exist_ok=True)

@@ -9,10 +9,14 @@
   namespaces of its own; the runner drops every capability before it loads a submission.
 - ``rlimits`` (fallback where user namespaces are forbidden, e.g. Docker or Ubuntu 24.04's
   defaults): resource limits, a seccomp filter denying network sockets and keyrings, a clean
-  environment; started as root, PID and IPC namespaces per runner (no user namespace needed)
-  and an unprivileged uid where Python is readable by it; otherwise the zygote, subreaper of
-  every process a runner starts, kills them round after round until none is left. Files
-  readable by the runner's uid stay readable: run the grader on a machine that holds nothing else.
+  environment. Started as root: PID and IPC namespaces per runner (no user namespace needed) and
+  a uid of the runners' own, which no account or other process has, so RLIMIT_NPROC bounds them
+  and the sweep after each submission kills every process of that uid and removes its SysV
+  objects and files. Grading refuses this level as root where that uid cannot read Python
+  (``choose_for_grading``): student code never runs as root. Started as another user, runners
+  keep that user's uid (only root can give them another); the zygote, subreaper of every
+  process a runner starts, kills them round after round until none is left. Files readable by
+  the runner's uid stay readable: run the grader on a machine that holds nothing else.
 """
 
 from __future__ import annotations
@@ -116,6 +120,19 @@ def choose(requested: str = "auto") -> str:
     return RLIMITS
 
 
+def choose_for_grading(requested: str = "auto") -> str:
+    """``choose``, refusing the one case where a submission would run as root: ``rlimits`` as root with a
+    Python that the runners' own uid cannot read. (A student's self-check runs their own code: ``choose``.)"""
+    level = choose(requested)
+    if level == RLIMITS and not fallback_is_unprivileged():
+        raise IsolationUnavailable(
+            f"--isolation {requested}: without user namespaces, runners started as root run as a uid of their "
+            f"own, and that uid cannot read this Python ({sys.prefix}); refusing to run submissions as root. "
+            "Install Python (and the kit's virtualenv) where others can read it, allow user namespaces for "
+            "bubblewrap, or grade as an unprivileged user")
+    return level
+
+
 def fallback_is_unprivileged() -> bool:
     """Without namespaces: do runners run as an unprivileged uid? (as root, only if it can read Python)"""
     from autograder.runner.zygote import readable_by_others
@@ -127,7 +144,9 @@ def describe(level: str) -> str:
     if level == NAMESPACES:
         return "namespaces (bubblewrap: no network, own PID namespace, unprivileged uid, read-only runtime only)"
     text = "rlimits (no user namespaces: resource limits, seccomp without network sockets, process cleanup"
+    if os.geteuid() != 0:
+        return text + ", the grader's own uid: only root can give runners another)"
     if fallback_is_unprivileged():
-        return text + ", unprivileged uid)"
-    return text + "; WARNING: runners keep uid root because an unprivileged uid cannot read this Python: " \
+        return text + ", PID and IPC namespaces and a uid of the runners' own)"
+    return text + "; WARNING: runners keep uid root because another uid cannot read this Python: " \
                   "install Python where others can read it, or allow user namespaces)"

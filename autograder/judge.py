@@ -136,7 +136,7 @@ def serve(channel: socket.socket, isolation: str) -> None:
 
     def pool_for(requested: str) -> WarmPool:
         if requested not in levels:
-            levels[requested] = iso.choose(requested)
+            levels[requested] = iso.choose_for_grading(requested)
         level = levels[requested]
         if level not in pools:
             pools[level] = WarmPool(level)

@@ -181,8 +181,8 @@ class Zygote:
             err = self.process.stderr.read().decode(errors="replace")
             raise RuntimeError(f"the runner zygote failed to start ({self.isolation}):\n{err[-3000:]}")
         hello = json.loads(data)
-        # Without namespaces, a runner still running as root could write anywhere its uid can.
-        self.runner_uid = NOBODY if (self.isolation == NAMESPACES or hello.get("can_drop_uid")) else hello["uid"]
+        # Without namespaces: a uid of the runners' own (as root), else the grader's.
+        self.runner_uid = NOBODY if self.isolation == NAMESPACES else hello["runner_uid"]
         self._ready = True
 
     def _ask(self, request: dict) -> dict:

@@ -137,7 +137,7 @@ class WarmGrader(WorkerPlugin):
 
 async def _resolve_isolation(requested: str) -> str:
     # A coroutine, so that the namespace probe (a short bubblewrap run) never blocks the worker's event loop.
-    return await asyncio.get_running_loop().run_in_executor(None, iso.choose, requested)
+    return await asyncio.get_running_loop().run_in_executor(None, iso.choose_for_grading, requested)
 
 
 # ---------------------------------------------------------------- client side

@@ -11,14 +11,20 @@ With ``--namespaces`` (inside bubblewrap), and when started as root without it, 
 lives in PID and IPC namespaces of its own, under a bare init (``namespace_init``): ending that
 init ends every process the submission started, at any depth and in any session, and takes its
 SysV objects with it; a runner cannot signal this process or any other runner.
+
+Started as root without bubblewrap, the zygote gives its runners a uid of their own (``dedicated_uid``), which
+no account and no other process has: RLIMIT_NPROC then bounds them, and after each submission ``sweep_uid``
+kills every process of that uid, whatever its parent, session or group, and removes the SysV objects it owns.
 """
 
 from __future__ import annotations
 
 import ctypes
 import gc
+import grp
 import json
 import os
+import pwd
 import re
 import resource
 import shutil
@@ -34,6 +40,10 @@ PR_SET_PDEATHSIG = 1
 PR_SET_DUMPABLE = 4
 NOBODY = 65534
 MAX_STATUSES = 1024
+# Runners' own uids: far above any account's, one per zygote (its pid added), stepping past any in use.
+RUNNER_UIDS = 2_000_000_000
+PID_SPAN = 1 << 22  # the largest pid_max: uids of two live zygotes never collide
+IPC_RMID = 0
 
 statuses: dict[int, int] = {}  # pid -> wait status of runners that ended
 # Runners not reaped yet: the only pids this zygote ever signals, since a reaped one may already name another process.
@@ -149,6 +159,118 @@ def host_uid() -> int:
     return uid
 
 
+def _process_uids() -> dict[int, set[int]]:
+    """pid -> its real, effective, saved and filesystem uids, for every live (not zombie) process."""
+    found = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/status") as f:
+                fields = dict(line.split(":", 1) for line in f if ":" in line)
+        except (OSError, ValueError):
+            continue
+        if fields.get("State", "").strip().startswith("Z"):
+            continue
+        found[int(entry)] = {int(u) for u in fields.get("Uid", "").split()}
+    return found
+
+
+def dedicated_uid() -> int:
+    """A uid for this zygote's runners that names no account and no running process."""
+    in_use = set().union(*_process_uids().values())
+    uid = RUNNER_UIDS + os.getpid()
+    while uid < 2**32 - 2:
+        try:
+            pwd.getpwuid(uid)
+        except KeyError:
+            try:
+                grp.getgrgid(uid)
+            except KeyError:
+                if uid not in in_use:
+                    return uid
+        uid += PID_SPAN
+    raise OSError("no free uid for the runners")
+
+
+def _sysv_owned_by(uid: int) -> list[tuple[str, int]]:
+    """(kind, id) of every SysV shared memory segment, message queue and semaphore set ``uid`` owns or made."""
+    owned = []
+    for kind in ("shm", "msg", "sem"):
+        try:
+            with open(f"/proc/sysvipc/{kind}") as f:
+                header, *rows = [line.split() for line in f]
+        except (OSError, ValueError):
+            continue
+        column = {name: i for i, name in enumerate(header)}
+        id_name = {"shm": "shmid", "msg": "msqid", "sem": "semid"}[kind]
+        for row in rows:
+            try:
+                if uid in (int(row[column["uid"]]), int(row[column["cuid"]])):
+                    owned.append((kind, int(row[column[id_name]])))
+            except (KeyError, IndexError, ValueError):
+                continue
+    return owned
+
+
+def remove_sysv_objects(uid: int) -> int:
+    libc = ctypes.CDLL(None, use_errno=True)
+    removed = 0
+    for kind, ident in _sysv_owned_by(uid):
+        if kind == "shm":
+            result = libc.shmctl(ident, IPC_RMID, None)
+        elif kind == "msg":
+            result = libc.msgctl(ident, IPC_RMID, None)
+        else:
+            result = libc.semctl(ident, 0, IPC_RMID)
+        removed += result == 0
+    return removed
+
+
+def sweep_uid(uid: int) -> int:
+    """Kill every process running as ``uid``, round after round until none is left (a fork races the scan),
+    then remove the SysV objects it owns. Zombies hold nothing and are reaped by their parents (or by us)."""
+    killed = 0
+    deadline = time.monotonic() + 30
+    while True:
+        found = [pid for pid, uids in _process_uids().items() if uid in uids]
+        if not found:
+            break
+        if time.monotonic() > deadline:
+            os._exit(75)  # processes that will not end: the judge starts a fresh zygote
+        for pid in found:
+            try:
+                os.kill(pid, signal.SIGKILL)
+                killed += 1
+            except OSError:
+                pass
+        time.sleep(0.002)
+        reap()
+    remove_sysv_objects(uid)
+    remove_files_of(uid)
+    return killed
+
+
+def remove_files_of(uid: int, places: tuple[str, ...] = ("/tmp", "/var/tmp", "/dev/shm")) -> None:
+    """What ``uid`` left in the host's world-writable folders (its only other places to write)."""
+    for base in places:
+        try:
+            entries = os.scandir(base)
+        except OSError:
+            continue
+        with entries:
+            for entry in entries:
+                try:
+                    if entry.stat(follow_symlinks=False).st_uid != uid:
+                        continue
+                    if entry.is_dir(follow_symlinks=False):
+                        shutil.rmtree(entry.path, ignore_errors=True)
+                    else:
+                        os.unlink(entry.path)
+                except OSError:
+                    continue
+
+
 def set_limits(limits: dict) -> None:
     table = {
         "memory_bytes": resource.RLIMIT_AS,
@@ -215,11 +337,12 @@ def become_runner(channel: socket.socket, output: int, request: dict) -> None:
     os.dup2(output, 1)
     os.dup2(output, 2)
     os.close(output)
-    if os.geteuid() == 0 and request.get("drop_uid"):  # without namespaces; bubblewrap already made us nobody
-        os.chown(workdir, NOBODY, NOBODY)
+    uid = request.get("runner_uid")
+    if os.geteuid() == 0 and uid is not None:  # without namespaces; bubblewrap already made us nobody
+        os.chown(workdir, uid, uid)
         os.setgroups([])
-        os.setgid(NOBODY)
-        os.setuid(NOBODY)
+        os.setgid(uid)
+        os.setuid(uid)
     prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # after setuid: a change of credentials clears it
     os.chdir(workdir)
     os.environ["HOME"] = workdir
@@ -375,13 +498,14 @@ def main() -> None:
     # Runners share our uid under bubblewrap: not dumpable means they cannot ptrace us.
     prctl(PR_SET_DUMPABLE, 0)
     signal.signal(signal.SIGCHLD, reap)
-    # As root without namespaces, runners drop to nobody, if nobody can still read Python.
+    # As root without bubblewrap, runners drop to a uid of their own, if it can still read Python.
     can_drop = os.geteuid() == 0 and readable_by_others([p for p in sys.path if p and os.path.isdir(p)])
+    runner_uid = dedicated_uid() if can_drop else None
     # Read before any runner exists: which mounts under the runners' /tmp are the sandbox's own.
     tmp = os.environ.get("TMPDIR") or tempfile.gettempdir()
     mounts = {tmp: mounted_under(tmp)}
-    control.send(json.dumps({"ready": True, "pid": os.getpid(), "can_drop_uid": can_drop,
-                             "uid": host_uid()}).encode())
+    control.send(json.dumps({"ready": True, "pid": os.getpid(), "uid": host_uid(),
+                             "runner_uid": runner_uid if runner_uid is not None else host_uid()}).encode())
     while True:
         try:
             data, fds, _, _ = socket.recv_fds(control, 65536, 4)
@@ -392,7 +516,7 @@ def main() -> None:
         request = json.loads(data)
         op = request["op"]
         if op == "spawn":
-            request["drop_uid"] = can_drop
+            request["runner_uid"] = runner_uid
             request["strict"] = request["init"] = namespaces is not None
             channel = socket.socket(fileno=fds[0])
             read_end, write_end = os.pipe()
@@ -427,6 +551,8 @@ def main() -> None:
                 reply = {"killed": end_runners()}
             else:
                 reply = {"killed": sweep(set(request.get("keep", [])))}
+            if runner_uid is not None:  # whatever escaped the namespaces or the subreaper, by its uid
+                reply["killed"] += sweep_uid(runner_uid)
             for base in request.get("scratch", []):
                 if base not in mounts:
                     mounts[base] = mounted_under(base)
