@@ -122,6 +122,24 @@ def expect_sequence(value: Any, what: str, *, length: int | None = None, hint: s
     return list(value)
 
 
+def expect_losses(value: Any, what: str, epochs: int, *, python_floats: bool = True, hint: str = "") -> list[float]:
+    """One loss per epoch: a list or tuple of ``epochs`` numbers, each a Python float where ``python_floats``."""
+    items = expect_sequence(value, what, hint=hint)
+    if python_floats:
+        expect_python_floats(items, "losses", hint=hint)
+    losses = [expect_float(v, f"losses[{i}]", hint=hint) for i, v in enumerate(items)]
+    expect(len(losses) == epochs, f"{what} returned {len(losses)} losses: append one per epoch, after the epoch's "
+           "minibatches, and use the epochs argument")
+    return losses
+
+
+def expect_decreasing(losses: Sequence[float], *, below: float | None = None, floor: str = "") -> None:
+    """The losses end lower than they start, and below ``below`` (``floor``: where they should end, in words)."""
+    expect(len(losses) > 1 and losses[-1] < losses[0], f"the losses {[round(v, 6) for v in losses]} do not decrease")
+    if below is not None:
+        expect(losses[-1] < below, f"the final loss is {losses[-1]:.3g}; it should reach {floor or f'below {below:g}'}")
+
+
 def _summary(x: torch.Tensor, limit: int = 4) -> str:
     flat = x.detach().reshape(-1).to(torch.float64)
     shown = ", ".join(f"{v:.4g}" for v in flat[:limit].tolist())

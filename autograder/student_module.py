@@ -10,8 +10,12 @@ this class; they differ only in where the runner is and what ending one means.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
+
+import numpy as np
+import torch
 
 from autograder import hints
 from autograder.runner import wire
@@ -35,6 +39,8 @@ class Run:
     args: list = field(default_factory=list)
     kwargs: dict = field(default_factory=dict)
     sent_refs: dict[int, int] = field(default_factory=dict)
+    ops: int | None = None  # torch operations the call made (sub.operations)
+    to_python: bool = False  # whether it read a tensor into Python (tolist, item, numpy)
 
     def is_same_object(self, after: Any, sent: Any) -> bool:
         """Whether a tensor that came back is the very tensor object that was passed in."""
@@ -60,11 +66,12 @@ class Remote:
                               f"{self.label}.{method}", args, kwargs).value
 
     def run(self, method: str | None, *args: Any, backward: bool = False, **kwargs: Any) -> Run:
+        """Like ``StudentModule.run``: the arguments as they are afterwards, changed or not."""
         header = {"target": self._target()}
         if method:
             header["method"] = method
         return self.sub._call(header, f"{self.label}.{method}" if method else self.label, args, kwargs,
-                              backward=backward, report_args=True)
+                              backward=backward, changes_inputs=True)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         return self.sub._call({"target": self._target()}, self.label, args, kwargs).value
@@ -131,16 +138,26 @@ class StudentModule:
         return name in self.names
 
     def call(self, name: str, *args: Any, **kwargs: Any) -> Any:
-        """Call the student's ``name(*args, **kwargs)`` and return its value as plain data."""
+        """Call the student's ``name(*args, **kwargs)`` and return its value as plain data.
+
+        The call fails (a SubmissionError naming the argument) if it changed any argument in place: no
+        exercise's function may change its inputs unless its check says so by using ``run``.
+        """
         return self._call({"target": name}, name, args, kwargs).value
 
     def run(self, name: str, *args: Any, backward: bool = False, **kwargs: Any) -> Run:
-        """Like ``call``, but also report the arguments afterwards (in-place updates, gradients).
+        """Like ``call``, but the arguments may change, and come back as they are afterwards (in-place
+        updates, gradients): for the functions whose job is to change them (``sgd``).
 
         With ``backward=True`` the runner calls ``.sum().backward()`` on the result, so the
         returned argument tensors carry the gradients the student's code produced.
         """
-        return self._call({"target": name}, name, args, kwargs, backward=backward, report_args=True)
+        return self._call({"target": name}, name, args, kwargs, backward=backward, changes_inputs=True)
+
+    def operations(self, name: str, *args: Any, **kwargs: Any) -> Run:
+        """Like ``call``, also counting the torch operations the call makes (``run.ops``: functions and tensor
+        methods, indexing included) and whether it read a tensor into Python (``run.to_python``)."""
+        return self._call({"target": name}, name, args, kwargs, count_ops=True)
 
     def new(self, name: str, *args: Any, **kwargs: Any) -> Remote:
         """Call ``name`` and keep the result on the student's side (a class, a model factory)."""
@@ -177,8 +194,9 @@ class StudentModule:
         return header
 
     def _call(self, header: dict, label: str, args: tuple, kwargs: dict, *, backward: bool = False,
-              report_args: bool = False) -> Run:
-        header = dict(header, op="call", backward=backward, report_args=report_args)
+              changes_inputs: bool = False, count_ops: bool = False) -> Run:
+        # The arguments always come back: a call that may not change them is checked for it.
+        header = dict(header, op="call", backward=backward, report_args=True, count_ops=count_ops)
         reply, bufs, refs = self._send_call(header, label, args, kwargs)
         dec = wire.Decoder(bufs)
         try:
@@ -186,10 +204,22 @@ class StudentModule:
                       args=dec.decode(reply.get("args", [])) or [],
                       kwargs=dec.decode(reply.get("kwargs", {"__dict__": []})) or {},
                       sent_refs=refs)
+            if count_ops:
+                run.ops, run.to_python = _counts(dec.decode(reply.get("operations")))
         except wire.ProtocolError as e:
             self._observe("unreadable")
             raise SubmissionError(f"{label} returned something the grader cannot read ({e})") from None
         self._observe(("returned", run.value, run.args, run.kwargs))
+        if count_ops:
+            self._observe(("operations", run.ops, run.to_python))
+        if not changes_inputs:
+            where = changed_argument(args, kwargs, run)
+            if where:
+                self._observe(("changed its input", where))
+                raise SubmissionError(
+                    f"{label} changed its input in place: after the call, {where} differs from what was passed "
+                    "in. Leave the inputs as they are and compute new tensors (x - m, not x -= m; "
+                    "y.reshape(...), not y.resize_(...))")
         return run
 
     def _send_call(self, header: dict, label: str, args: tuple, kwargs: dict) -> tuple[dict, list, dict]:
@@ -230,6 +260,58 @@ class StudentModule:
     def _observe(self, event: Any) -> None:
         if self.observed is not None:
             self.observed.append(event)
+
+
+def _counts(reported: Any) -> tuple[int, bool]:
+    """The runner's operation counts, as plain numbers (anything else: unreadable)."""
+    if not isinstance(reported, dict) or set(reported) != {"count", "to_python"}:
+        raise wire.ProtocolError("operation counts missing")
+    count, to_python = reported["count"], reported["to_python"]
+    if isinstance(count, bool) or not isinstance(count, int) or count < 0 or not isinstance(to_python, bool):
+        raise wire.ProtocolError("operation counts are not a count and a flag")
+    return count, to_python
+
+
+def changed_argument(args: tuple, kwargs: dict, run: Run) -> str:
+    """Which argument of a call came back altered ("argument 2", "keyword argument lr"); "" if none did."""
+    for i, sent in enumerate(args):
+        after = run.args[i] if i < len(run.args) else None
+        if changed_input(sent, after):
+            return f"argument {i + 1}"
+    for key, sent in kwargs.items():
+        if changed_input(sent, run.kwargs.get(key)):
+            return f"keyword argument {key}"
+    return ""
+
+
+def changed_input(sent: Any, after: Any) -> bool:
+    """Whether a value a check passed in is not, exactly, what came back: values, shape, dtype, length, keys.
+
+    Objects kept on the student's side (models, loaders) are theirs to change and are never compared.
+    """
+    if isinstance(sent, Remote | wire.RemoteObject):
+        return False
+    if isinstance(sent, torch.Tensor):
+        if not isinstance(after, torch.Tensor) or sent.shape != after.shape or sent.dtype != after.dtype:
+            return True
+        a, b = sent.detach(), after.detach()
+        if a.is_floating_point() or a.is_complex():
+            return not bool(((a == b) | (a.isnan() & b.isnan())).all())
+        return not torch.equal(a, b)
+    if isinstance(sent, np.ndarray):
+        return not (isinstance(after, np.ndarray) and sent.shape == after.shape and sent.dtype == after.dtype
+                    and np.array_equal(sent, after, equal_nan=sent.dtype.kind in "fc"))
+    if isinstance(sent, list | tuple):
+        return (not isinstance(after, list | tuple) or len(sent) != len(after)
+                or any(changed_input(x, y) for x, y in zip(sent, after)))
+    if isinstance(sent, dict):
+        return (not isinstance(after, dict) or sent.keys() != after.keys()
+                or any(changed_input(sent[k], after[k]) for k in sent))
+    if isinstance(sent, float) and isinstance(after, float) and math.isnan(sent) and math.isnan(after):
+        return False
+    if isinstance(sent, bool) or isinstance(after, bool):
+        return type(sent) is not type(after) or sent != after
+    return bool(sent != after)
 
 
 def _remote_to_wire(enc: wire.Encoder, value: Any, depth: int) -> dict:

@@ -9,8 +9,10 @@ import torch
 from autograder.checks import (
     CheckFailed,
     expect_close,
+    expect_decreasing,
     expect_float,
     expect_gradients,
+    expect_losses,
     expect_python_float,
     expect_python_floats,
     expect_sequence,
@@ -116,3 +118,23 @@ def test_expect_gradients_passes_the_reference_and_names_what_differs():
     cut.args[0].grad = None
     assert _message(expect_gradients, cut, reference, (x, y), ("x", "y"), "squared_loss(x, y)") == (
         "no gradient reached x: squared_loss(x, y) must be computed from x.")
+
+
+def test_expect_losses_messages():
+    assert expect_losses([3.0, 2.0], "train()", 2) == [3.0, 2.0]
+    assert _message(expect_losses, torch.ones(2), "train()", 2) == (
+        "train() should be a list or tuple, but it is a tensor of shape (2,) and dtype float32.")
+    assert _message(expect_losses, [torch.tensor(1.0)], "train()", 1, hint="use float(loss)") == (
+        "losses[0] is a tensor of shape () and dtype float32, expected a Python float. use float(loss)")
+    assert _message(expect_losses, [1.0, 2.0, 3.0], "train(..., epochs=2)", 2) == (
+        "train(..., epochs=2) returned 3 losses: append one per epoch, after the epoch's minibatches, and use the "
+        "epochs argument")
+    assert expect_losses([torch.tensor(1.0)], "train()", 1, python_floats=False) == [1.0]
+
+
+def test_expect_decreasing_messages():
+    expect_decreasing([2.0, 1.0], below=1.5)
+    assert _message(expect_decreasing, [1.0, 1.0]) == "the losses [1.0, 1.0] do not decrease"
+    assert _message(expect_decreasing, [1.0]) == "the losses [1.0] do not decrease"
+    assert _message(expect_decreasing, [2.0, 0.5], below=0.1, floor="about 5e-5 (the noise floor)") == (
+        "the final loss is 0.5; it should reach about 5e-5 (the noise floor)")

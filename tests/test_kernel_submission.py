@@ -69,3 +69,44 @@ def test_the_notebooks_random_state_is_not_the_checks_input_stream():
     kernel_submission.run_check(_draws, __name__, namespace, "linear_regression")
     assert torch.equal(_draws.seen[0], theirs)  # seeded all the same: the same draw every run
     assert "rng" in inspect.signature(_draws).parameters
+
+
+def _sgd_failures(namespace):
+    """What the hidden sgd checks say of `namespace`'s sgd, run in the kernel as nbgrader runs them."""
+    from autograder.suites.linear_regression.hidden import test_sgd
+
+    failures = []
+    for name in sorted(n for n in vars(test_sgd) if n.startswith("test_")):
+        try:
+            kernel_submission.run_check(getattr(test_sgd, name), test_sgd.__name__, namespace, "linear_regression")
+        except AssertionError as e:
+            failures.append(str(e))
+    return failures
+
+
+def test_a_failed_check_in_the_kernel_names_the_catalogued_cause_as_grading_does():
+    from autograder.assignments import Assignment
+    from autograder.notebooks import strip_markers
+    from autograder.release.nbgrader import mistake_table
+
+    assignment = Assignment("linear_regression")
+    table = mistake_table(assignment)
+    assert {m["exercise"] for m in table} <= set(assignment.exercises) and all(m["cause"] for m in table)
+    solution = assignment.solution.read_text(encoding="utf-8")
+    kernel_submission.load_reference("linear_regression", strip_markers(solution))
+    kernel_submission.load_mistakes(table)
+    try:
+        mistake = next(m for m in table if m["name"] == "sgd_rebinds_param")
+        namespace = {}
+        exec(compile(mistake["source"], "notebook", "exec"), namespace)
+        failures = _sgd_failures(namespace)
+        assert failures and f"Cause: {mistake['cause']}" in failures[0], failures
+        # A mistake the catalogue does not hold: what differs, and no cause
+        namespace = {}
+        exec(compile(strip_markers(solution).replace("param -= lr * param.grad / batch_size",
+                                                     "param -= 2 * lr * param.grad / batch_size"), "nb", "exec"),
+             namespace)
+        failures = _sgd_failures(namespace)
+        assert failures and not any("Cause" in f for f in failures), failures
+    finally:
+        kernel_submission.load_mistakes([])

@@ -581,6 +581,8 @@ def test_real_nbgrader_grades_like_the_kit_and_its_feedback_holds_no_solution(re
         assert any(p.read_text(encoding="utf-8") == page for p in pages)  # the page released is this page
         text = _feedback_text(page)
         assert "check_hidden(" in text and ("CheckFailed" in text) == (student != "filled")
+        # The cause grading names, named in the kernel too (the course side's catalogue), and only where it is so.
+        assert (f"Cause: {mistake.cause}" in text) == (student == "mistaken"), (student, text[-3000:])
         # What the student wrote comes back to them; nothing else of the solution may.
         own = {_norm(x) for x in notebook_to_source(data).splitlines() if x.strip()}
         lines = [x for x in text.splitlines() if _norm(x) not in own]

@@ -102,6 +102,9 @@ def _load_hidden(folder):
         _finder.files[name] = str(path)
         sys.modules.pop(name, None)
     _harness.load_reference(ASSIGNMENT, (folder / "reference.py").read_text(encoding="utf-8"))
+    mistakes = folder / "mistakes.json"  # the catalogue, to name the cause of a failed check as grading does
+    if mistakes.is_file():
+        _harness.load_mistakes(json.loads(mistakes.read_text(encoding="utf-8")))
     for exercise, checks in json.loads((folder / "checks.json").read_text(encoding="utf-8")).items():
         _hidden[exercise] = [tuple(c) for c in checks]
 

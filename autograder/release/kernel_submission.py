@@ -15,13 +15,16 @@ import types
 
 import torch
 
+from autograder.diagnosis import Diagnosis, with_causes
+from autograder.mistakes import Variant
 from autograder.runner import server, wire
 from autograder.student_module import Remote, Run, StudentModule, SubmissionError
 
-__all__ = ["Remote", "Run", "Submission", "SubmissionError", "load_reference", "run_check"]
+__all__ = ["Remote", "Run", "Submission", "SubmissionError", "load_mistakes", "load_reference", "run_check"]
 CLOCKS = ("time", "perf_counter", "monotonic", "process_time", "thread_time",
           "time_ns", "perf_counter_ns", "monotonic_ns", "process_time_ns")
 _reference = {}
+_mistakes = {}  # name -> (Variant, source): the course side's catalogue, loaded when nbgrader grades
 
 
 class _Bytes:
@@ -85,17 +88,68 @@ def load_reference(name, source):
     _reference["ref"] = module
 
 
+def load_mistakes(entries):
+    """The catalogued mistakes (name, exercise, cause, and the reference's source with the mistake in it)."""
+    _mistakes.clear()
+    for e in entries:
+        _mistakes[e["name"]] = (Variant(e["name"], (), e["exercise"], e["cause"]), e["source"])
+
+
 def _seed(*parts):
     return int.from_bytes(hashlib.sha256(":".join(("0", "notebook", *parts)).encode()).digest()[:7], "big")
 
 
+def _exercise(home, name):
+    """The exercise a suite module's check is marked with (the kernel's plugin, or pytest's mark)."""
+    check = getattr(home, name, None)
+    if hasattr(check, "exercise"):
+        return check.exercise
+    marks = [m for m in getattr(check, "pytestmark", []) if getattr(m, "name", "") == "exercise"]
+    return marks[0].args[0] if marks else ""
+
+
 def run_check(test, module, namespace, assignment=""):
-    """Run a check with its suite module's names on the notebook's code (``namespace``: the notebook's names)."""
+    """Run a check with its suite module's names on the notebook's code (``namespace``: the notebook's names).
+
+    When it fails and the course side's catalogue is loaded, the check runs again on each catalogued mistake of
+    its exercise, in this kernel, on the same inputs: where one read exactly what the notebook's code gave, the
+    message names its cause, as grading does (``autograder.diagnosis``).
+    """
     home = importlib.import_module(module)
     test = types.FunctionType(test.__code__, home.__dict__, test.__name__, test.__defaults__, test.__closure__)
+    exercise = _exercise(home, test.__name__)
+    observed = []
+    try:
+        _run(test, namespace, assignment, exercise, observed)
+    except AssertionError as e:
+        causes = _causes(test, assignment, exercise, observed) if _mistakes else []
+        if causes:
+            raise AssertionError(with_causes(str(e), causes)) from None
+        raise
+
+
+def _causes(test, assignment, exercise, observed):
+    def replay(mistake):
+        namespace = {"__name__": f"mistake_{mistake.name}"}
+        theirs = []
+        try:
+            exec(compile(_mistakes[mistake.name][1], f"<mistake {mistake.name}>", "exec", dont_inherit=True),
+                 namespace)
+            _run(test, namespace, assignment, exercise, theirs)
+        except AssertionError:
+            return theirs
+        except Exception:  # noqa: BLE001  (a replay that cannot finish establishes nothing)
+            return None
+        return None  # the mistake passes this check: it is not what failed it
+
+    diagnosis = Diagnosis([variant for variant, _ in _mistakes.values()])
+    return diagnosis.causes(test.__name__, exercise, observed, replay)
+
+
+def _run(test, namespace, assignment, exercise, observed):
     sub = Submission(namespace, assignment)
-    # The check's exercise, as its suite module marks it: that exercise's own error causes come first.
-    sub.exercise = getattr(getattr(home, test.__name__, None), "exercise", "")
+    sub.exercise = exercise  # that exercise's own error causes come first
+    sub.observed = observed
     seed = _seed(test.__name__)
     clocks = {name: getattr(time, name) for name in CLOCKS if hasattr(time, name)}
     default_timer = timeit.default_timer

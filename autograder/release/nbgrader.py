@@ -21,6 +21,7 @@ from pathlib import Path
 
 from autograder import notebooks, validate
 from autograder.assignments import Assignment
+from autograder.mistakes import catalogue
 from autograder.notebooks import Cell, Segment
 from autograder.release.files import (
     PACKAGE,
@@ -225,6 +226,15 @@ def harness_source(assignment: Assignment) -> str:
     return text.replace(line, f"SOURCES = {_sources_literal(public)}")
 
 
+def mistake_table(assignment: Assignment) -> list[dict[str, str]]:
+    """The catalogue for the course side: each mistake's name, exercise, cause and the reference's source with
+    the mistake in it (it answers the exercises: never released, like the reference)."""
+    solution = assignment.solution.read_text(encoding="utf-8")
+    mistakes, _ = catalogue(assignment.name)
+    return [{"name": m.name, "exercise": m.exercise or "", "cause": m.cause,
+             "source": _reference_source(m.source(solution))} for m in mistakes]
+
+
 def nbgrader_files(assignment: Assignment) -> Files:
     """The assignment's source folder, and its course-side folder of hidden checks (never released)."""
     _, hidden_modules = harness_modules(assignment)
@@ -235,6 +245,7 @@ def nbgrader_files(assignment: Assignment) -> Files:
         f"{source}/{HARNESS_FILE}": (harness_source(assignment).encode(), REGULAR),
         f"{course_side}/reference.py": (_reference_source(solution).encode(), REGULAR),
         f"{course_side}/checks.json": (json.dumps(hidden_check_table(assignment), indent=1).encode(), REGULAR),
+        f"{course_side}/mistakes.json": (json.dumps(mistake_table(assignment), indent=1).encode(), REGULAR),
     }
     for name, (text, package) in hidden_modules.items():
         path = name.replace(".", "/") + ("/__init__.py" if package else ".py")

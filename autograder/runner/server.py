@@ -25,10 +25,29 @@ from typing import Any
 
 import numpy as np
 import torch
+from torch.overrides import TorchFunctionMode
 
 from autograder.runner import wire
 
 MAX_ITEMS = 100_000
+
+
+class Operations(TorchFunctionMode):
+    """Counts the torch operations a call makes (functions and tensor methods alike), and whether it read
+    tensors into Python: how a check tells a loop over elements from one tensor operation."""
+
+    TO_PYTHON = frozenset({"tolist", "item", "numpy", "__array__", "__float__", "__int__", "__index__"})
+
+    def __init__(self) -> None:
+        TorchFunctionMode.__init__(self)
+        self.count = 0
+        self.to_python = False
+
+    def __torch_function__(self, func: Any, types: Any, args: tuple = (), kwargs: dict | None = None) -> Any:
+        self.count += 1
+        if getattr(func, "__name__", "") in self.TO_PYTHON:
+            self.to_python = True
+        return func(*args, **(kwargs or {}))
 
 
 class Runner:
@@ -161,7 +180,12 @@ class Runner:
         args, dec = self.decode(header, buffers, "args")
         kwargs, _ = self.decode(header, buffers, "kwargs")
         kwargs = kwargs or {}
-        result = fn(*args, **kwargs)
+        operations = Operations() if header.get("count_ops") else None
+        if operations is None:
+            result = fn(*args, **kwargs)
+        else:
+            with operations:
+                result = fn(*args, **kwargs)
         if header.get("backward"):
             if not isinstance(result, torch.Tensor):
                 raise TypeError(f"expected a tensor to call backward() on, got {type(result).__name__}")
@@ -170,6 +194,8 @@ class Runner:
         if header.get("report_args"):
             values["args"] = args
             values["kwargs"] = kwargs
+        if operations is not None:
+            values["operations"] = {"count": operations.count, "to_python": operations.to_python}
         return self.reply(dec.refs, **values)
 
     def op_new(self, header: dict, buffers: list[bytes]) -> tuple[dict, list[bytes]]:

@@ -127,6 +127,13 @@ MISTAKES = [
     mistake("plot_cost_scatter", "plot_cost",
             ("    ax.plot(ws, costs)\n", "    ax.scatter(ws, costs)\n"),
             cause="the costs are drawn as points: draw one line, ax.plot(ws, costs)"),
+    mistake("ema_smooths_the_input_list", "ema",
+            ("        smoothed.append(float(v))\n    return smoothed",
+             "        smoothed.append(float(v))\n    values[:] = smoothed\n    return values"),
+            cause="ema writes the smoothed values over the caller's list: build a new list and return it, leaving `values` as it was"),
+    mistake("ema_returns_a_tensor", "ema",
+            ("        smoothed.append(float(v))\n    return smoothed", "        smoothed.append(float(v))\n    return torch.tensor(smoothed)"),
+            cause="ema returns a tensor: the smoothed curve is a list of Python floats, one per value (return the list itself)"),
 ]
 
 ALTERNATIVES = [

@@ -155,6 +155,16 @@ MISTAKES = [
             ("w = torch.normal(0, 0.01, size=(features.shape[1], 1), requires_grad=True)",
              "w = torch.ones(features.shape[1], 1, requires_grad=True)"),
             cause="w starts at ones: the book starts from small random weights, torch.normal(0, 0.01, size=(d, 1), requires_grad=True)"),
+    mistake("normal_shifts_x_in_place", "normal",
+            ("    return p * np.exp(-0.5 / sigma**2 * (x - mu) ** 2)",
+             "    x -= mu\n    return p * np.exp(-0.5 / sigma**2 * x ** 2)"),
+            cause="`x -= mu` shifts the caller's array in place: compute (x - mu) as a new array and leave x as it was"),
+    mistake("add_loop_adds_whole_tensors", "add_loop",
+            ("    for i in range(len(a)):\n        c[i] = a[i] + b[i]\n", "    c[:] = a + b\n"),
+            cause="add_loop adds the whole tensors at once: the exercise is the Python loop, c[i] = a[i] + b[i] for each i"),
+    mistake("add_vectorized_loops", "add_vectorized",
+            ("    return a + b\n", "    return torch.stack([x + y for x, y in zip(a, b)])\n"),
+            cause="add_vectorized loops over the elements: add the whole tensors with one operation, return a + b"),
 ]
 
 ALTERNATIVES = [

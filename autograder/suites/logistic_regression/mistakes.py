@@ -145,6 +145,12 @@ MISTAKES = [
     mistake("plot_probability_numpy_with_grad", "plot_probability",
             ("    with torch.no_grad():\n        probs = model(x_t).reshape(-1).numpy()", "    probs = model(x_t).reshape(-1).numpy()"),
             cause="the model's output still requires grad, so .numpy() fails: compute it inside `with torch.no_grad():` or call .detach() first"),
+    mistake("bce_reshapes_y_in_place", "binary_cross_entropy",
+            ("    y = y.reshape(y_hat.shape)\n", "    y.resize_(y_hat.shape)\n"),
+            cause="`y.resize_(...)` reshapes the caller's labels in place: use y = y.reshape(y_hat.shape), a new view that leaves them as they were"),
+    mistake("bce_mean_keeps_a_dimension", "binary_cross_entropy",
+            ("    return -(y * log_p + (1 - y) * log_not_p).mean()", "    return -(y * log_p + (1 - y) * log_not_p).mean().reshape(1)"),
+            cause="the loss comes back with shape (1,): return the 0-dim tensor .mean() gives, without reshaping or keepdim"),
 ]
 
 ALTERNATIVES = [

@@ -109,6 +109,10 @@ MISTAKES = [
             ('    loss = nn.CrossEntropyLoss(reduction="none")\n', "    loss = nn.CrossEntropyLoss()\n"),
             cause="nn.CrossEntropyLoss() averages over the minibatch, so train_ch3 sums means, not the losses of the "
                   "examples: use nn.CrossEntropyLoss(reduction='none')"),
+    mistake("softmax_shifts_the_logits_in_place", "softmax",
+            ("    X_exp = torch.exp(X - X.max(dim=1, keepdim=True).values)",
+             "    X -= X.max(dim=1, keepdim=True).values\n    X_exp = torch.exp(X)"),
+            cause="`X -= X.max(...)` shifts the caller's logits in place: compute X - X.max(dim=1, keepdim=True).values as a new tensor"),
 ]
 
 ALTERNATIVES = [

@@ -3,7 +3,7 @@
 import numpy as np
 import torch
 
-from autograder.checks import expect_close
+from autograder.checks import expect_close, expect_python_floats, fail, kind
 from autograder.plugin import exercise
 from autograder.suites.gradient_descent import close, expect_floats, uniform
 
@@ -42,9 +42,10 @@ def _hint(got, values, beta):
 
 def _smooth(sub, values, *args):
     label = f"ema(values{', ' + str(args[0]) if args else ''})"
-    got = expect_floats(sub.call("ema", values, *args), label, length=len(values),
+    returned = sub.call("ema", values, *args)
+    got = expect_floats(returned, label, length=len(values),
                         hint="return one smoothed value per input value, as a list")
-    return label, got
+    return label, got, returned
 
 
 @exercise("ema", points=1)
@@ -52,16 +53,21 @@ def test_weighted_average(sub, rng):
     """follows v[0] = values[0], v[t] = beta * v[t-1] + (1 - beta) * values[t] for a given beta"""
     values = _values(rng)
     beta = uniform(rng, 0.6, 0.95, digits=2)
-    label, got = _smooth(sub, values, beta)
+    label, got, returned = _smooth(sub, values, beta)
     expect_close(np.array(got), np.array(_ema(values, beta)), f"{label} for values = {values}", rtol=1e-9,
                  atol=1e-12, hint=_hint(got, values, beta))
+    # "Returns a list of floats": the values are right, now their kind
+    as_list = "return the smoothed values as a list of Python floats (float(v) for each)"
+    if not isinstance(returned, list):
+        fail(f"{label} is {kind(returned)}, expected a list of Python floats", hint=as_list)
+    expect_python_floats(returned, label, hint=as_list)
 
 
 @exercise("ema", points=1)
 def test_default_beta(sub, ref, rng):
     """uses beta = 0.9 by default"""
     values = _values(rng, n=8)
-    label, got = _smooth(sub, values)
+    label, got, _ = _smooth(sub, values)
     hint = "the default is beta=0.9; " + RULE
     if not close(got, _ema(values, 0.9)):
         hint = _hint(got, values, 0.9) + " (the default is beta=0.9)"

@@ -10,22 +10,44 @@ from autograder.plugin import exercise
 from autograder.suites.linear_regression.hidden import clocked
 from autograder.suites.linear_regression.textbook import FOR_BENCHMARK, TIMER
 
+LOOP_N = 37  # and twice as many: a loop over the elements makes at least one more operation per element
+VECTOR_N = 500
+
+
+def _added(sub, name: str, a: torch.Tensor, b: torch.Tensor, hint: str = ""):
+    """``name(a, b)`` at len(a) and at twice that: each sum checked, then both runs with their operation counts."""
+    runs = []
+    for n in (len(a) // 2, len(a)):
+        run = sub.operations(name, a[:n], b[:n])
+        what = f"{name}(a, b) for tensors of {n} elements"
+        got = expect_tensor(run.value, what, shape=(n,), hint=hint)
+        expect_close(got, a[:n] + b[:n], what, rtol=1e-6, atol=1e-6, hint=hint)
+        runs.append(run)
+    return runs
+
 
 @exercise("add_loop", points=1)
 def test_add_loop_values(sub, rng):
-    """adds two 1-D tensors elementwise"""
-    a, b = torch.randn(37, generator=rng), torch.randn(37, generator=rng)
-    got = expect_tensor(sub.call("add_loop", a, b), "add_loop(a, b)", shape=(37,),
-                        hint="create c = torch.zeros(len(a)) and fill c[i] = a[i] + b[i]")
-    expect_close(got, a + b, "add_loop(a, b)", rtol=1e-6, atol=1e-6, hint="c[i] = a[i] + b[i] for every i")
+    """adds two 1-D tensors elementwise, one element at a time in a Python for loop"""
+    a, b = torch.randn(2 * LOOP_N, generator=rng), torch.randn(2 * LOOP_N, generator=rng)
+    small, large = _added(sub, "add_loop", a, b, hint="create c = torch.zeros(len(a)) and fill c[i] = a[i] + b[i]")
+    # The sums are right; now how they were made. Reading the tensors into Python and adding there loops too.
+    expect(small.to_python or large.ops - small.ops >= LOOP_N,
+           f"add_loop(a, b) made {small.ops} torch operations for tensors of {LOOP_N} elements and {large.ops} "
+           f"for {2 * LOOP_N}: it does not go one element at a time. Write the Python loop the docstring asks "
+           "for: for i in range(len(a)): c[i] = a[i] + b[i]")
 
 
 @exercise("add_vectorized", points=1)
 def test_add_vectorized_values(sub, rng):
-    """adds two 1-D tensors elementwise"""
-    a, b = torch.randn(1000, generator=rng), torch.randn(1000, generator=rng)
-    got = expect_tensor(sub.call("add_vectorized", a, b), "add_vectorized(a, b)", shape=(1000,))
-    expect_close(got, a + b, "add_vectorized(a, b)", rtol=1e-6, atol=1e-6, hint="return a + b")
+    """adds two 1-D tensors elementwise, with a single tensor operation"""
+    a, b = torch.randn(2 * VECTOR_N, generator=rng), torch.randn(2 * VECTOR_N, generator=rng)
+    small, large = _added(sub, "add_vectorized", a, b, hint="return a + b")
+    into_python = ", and read the tensors into Python" if small.to_python or large.to_python else ""
+    expect(large.ops == small.ops and not into_python,
+           f"add_vectorized(a, b) made {small.ops} torch operations for tensors of {VECTOR_N} elements and "
+           f"{large.ops} for {2 * VECTOR_N}{into_python}: one tensor operation makes as many at any length. "
+           "Add the whole tensors at once, return a + b, with no loop")
 
 
 CALLS = 3  # the ordering must hold in most of them: one preempted measurement on a loaded machine changes nothing

@@ -5,8 +5,9 @@ import torch
 from autograder.checks import (
     expect,
     expect_close,
+    expect_decreasing,
     expect_float,
-    expect_python_floats,
+    expect_losses,
     expect_sequence,
     expect_tensor,
     record_curve,
@@ -66,11 +67,9 @@ def test_converges_to_the_true_parameters(sub, rng):
 def test_one_decreasing_loss_per_epoch(sub, ref, rng):
     """records one loss per epoch, as Python floats, decreasing to the noise floor"""
     *_, losses = _train(sub, rng, ref, num_epochs=4)
-    expect_python_floats(losses.raw, "losses", hint="append float(...) of the epoch's mean loss")
-    expect(len(losses) == 4, f"train(..., num_epochs=4) recorded {len(losses)} losses: append one per epoch, "
-           "after the epoch's minibatches, and use the num_epochs argument")
-    expect(losses[-1] < losses[0], f"the losses {[round(v, 6) for v in losses]} do not decrease")
-    expect(losses[-1] < 1e-3, f"the final loss is {losses[-1]:.3g}; it should reach about 5e-5 (the noise floor)")
+    losses = expect_losses(losses.raw, "train(..., num_epochs=4)", 4,
+                           hint="append float(...) of the epoch's mean loss")
+    expect_decreasing(losses, below=1e-3, floor="about 5e-5 (the noise floor)")
 
 
 @exercise("train", points=1)

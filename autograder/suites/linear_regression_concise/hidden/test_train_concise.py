@@ -6,8 +6,9 @@ import torch
 from autograder.checks import (
     expect,
     expect_close,
+    expect_decreasing,
     expect_float,
-    expect_python_floats,
+    expect_losses,
     expect_sequence,
     record_curve,
     reference_curve,
@@ -116,12 +117,8 @@ def test_one_decreasing_loss_per_epoch(sub, ref, rng):
         return ref.train_concise(net, X, y, num_epochs=4)
 
     record_curve(call, losses, reference_curve(reference, start, X, y))
-    expect_python_floats(expect_sequence(losses, call), "losses", hint="append float(loss) for each epoch")
-    losses = _floats(losses, call)
-    expect(len(losses) == 4, f"train_concise(..., num_epochs=4) returned {len(losses)} losses: append one per "
-           "epoch, after the epoch's minibatches, and use the num_epochs argument")
-    expect(losses[-1] < losses[0], f"the losses {[round(v, 6) for v in losses]} do not decrease")
-    expect(losses[-1] < 1e-3, f"the final loss is {losses[-1]:.3g}; it should reach about 1e-4 (the noise floor)")
+    losses = expect_losses(losses, call, 4, hint="append float(loss) for each epoch")
+    expect_decreasing(losses, below=1e-3, floor="about 1e-4 (the noise floor)")
 
 
 @exercise("train_concise", points=1)

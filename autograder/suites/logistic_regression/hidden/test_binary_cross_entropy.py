@@ -15,7 +15,10 @@ def _scalar(value, what: str) -> torch.Tensor:
     if got.numel() != 1:
         fail(f"{what} has shape {tuple(got.shape)}: the loss is a single number, the mean over all elements",
              hint="reduce the elementwise losses with .mean()")
-    return got.reshape(())
+    if got.dim() != 0:
+        fail(f"{what} has shape {tuple(got.shape)}: the loss is a 0-dim tensor, of shape ()",
+             hint="return what .mean() gives, without reshaping it or keeping a dimension")
+    return got
 
 
 def _bce(y_hat: torch.Tensor, y: torch.Tensor) -> torch.Tensor:

@@ -7,7 +7,7 @@ weights and compares the recorded losses and the trained weights.
 
 import torch
 
-from autograder.checks import expect, expect_close, expect_float, expect_python_floats, expect_sequence, record_curve
+from autograder.checks import expect, expect_close, expect_float, expect_losses, expect_sequence, record_curve
 from autograder.plugin import exercise
 from autograder.suites.logistic_regression.textbook import FOR_USING_THE_MODEL
 
@@ -108,10 +108,7 @@ def test_losses_follow_the_lecture_loop(sub, ref, rng):
     x, y = _data(rng)
     lr, epochs = 0.05, 40
     init, returned, _, label = _call(sub, x, y, lr=lr, epochs=epochs)
-    losses = _floats(returned, label)
-    expect_python_floats(returned, "losses", hint="record loss.item() each epoch")
-    expect(len(losses) == epochs, f"{label} returned {len(losses)} losses: record exactly one per epoch and use the "
-           "epochs argument")
+    losses = expect_losses(returned, label, epochs, hint="record loss.item() each epoch")
     expected, _ = _replay(ref, init, x, y, lr=lr, epochs=epochs)
     if not _close(losses, expected):
         expect_close(torch.tensor(losses, dtype=torch.float64), torch.tensor(expected, dtype=torch.float64),
