@@ -1,6 +1,7 @@
 """This tree against another commit of the kit, side by side in one run: wall time and overhead per submission.
 
     python -m benchmarks.against_commit [--ref HEAD~1] [--assignment linear_regression] [--n 60] [--rounds 3]
+                                        [--isolation auto|rlimits]
 
 Checks the other commit out into a temporary git worktree, makes one class (the reference, N times), and
 grades it with each tree in turn, alternating, ``--rounds`` times (``--force``, same seed, same workers).
@@ -23,11 +24,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def grade_once(tree: Path, assignment: str, subs: Path, out: Path, workers: int) -> float:
+def grade_once(tree: Path, assignment: str, subs: Path, out: Path, workers: int, isolation: str = "auto") -> float:
     env = dict(os.environ, OMP_NUM_THREADS="1", PYTHONPATH=str(tree))
     started = time.perf_counter()
     subprocess.run([sys.executable, "-m", "autograder", "grade", assignment, str(subs), "--out", str(out),
-                    "--workers", str(workers), "--seed", "1", "--force", "--quiet"],
+                    "--workers", str(workers), "--seed", "1", "--force", "--quiet", "--isolation", isolation],
                    cwd=tree, env=env, check=True, stdout=subprocess.DEVNULL)
     return time.perf_counter() - started
 
@@ -39,6 +40,7 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=60)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--isolation", default="auto", help="auto (namespaces where allowed) or rlimits")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="against-commit-"))
     other = work / "other"
@@ -55,10 +57,10 @@ def main() -> None:
         for round_ in range(args.rounds):
             for i, (name, tree) in enumerate(trees.items()):
                 out = work / f"out-{i}-{round_}"
-                times[name].append(grade_once(tree, args.assignment, subs, out, args.workers))
+                times[name].append(grade_once(tree, args.assignment, subs, out, args.workers, args.isolation))
         grades = {name: (work / f"out-{i}-0" / "grades.csv").read_text() for i, name in enumerate(trees)}
         print(f"{args.assignment}: {args.n} reference submissions, {args.workers} workers, {args.rounds} rounds "
-              f"alternating, CPU: {cpu_model()}")
+              f"alternating, isolation {args.isolation}, CPU: {cpu_model()}")
         per = {}
         for name, values in times.items():
             wall = statistics.median(values)

@@ -134,6 +134,13 @@ MISTAKES = [
     mistake("ema_returns_a_tensor", "ema",
             ("        smoothed.append(float(v))\n    return smoothed", "        smoothed.append(float(v))\n    return torch.tensor(smoothed)"),
             cause="ema returns a tensor: the smoothed curve is a list of Python floats, one per value (return the list itself)"),
+    mistake("grid_search_costs_as_an_array", "grid_search",
+            ("    return float(best_w), costs", "    return float(best_w), np.array(costs)"),
+            ("import matplotlib.pyplot as plt\n", "import matplotlib.pyplot as plt\nimport numpy as np\n"),
+            cause="the costs come back as a numpy array: return the list itself, one Python float per candidate w"),
+    mistake("train_linear_model_records_loss_tensors", "train_linear_model",
+            ("        losses.append(mse.item())", "        losses.append(mse.detach())"),
+            cause="the losses are tensors: record mse.item(), a Python float, for every epoch"),
 ]
 
 ALTERNATIVES = [

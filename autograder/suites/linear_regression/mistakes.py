@@ -165,6 +165,10 @@ MISTAKES = [
     mistake("add_vectorized_loops", "add_vectorized",
             ("    return a + b\n", "    return torch.stack([x + y for x, y in zip(a, b)])\n"),
             cause="add_vectorized loops over the elements: add the whole tensors with one operation, return a + b"),
+    mistake("timer_cumsum_of_tensors", "Timer",
+            ("        return np.array(self.times).cumsum().tolist()",
+             "        return list(torch.tensor(self.times, dtype=torch.float64).cumsum(0))"),
+            cause="cumsum() returns tensors: the running totals are a list of Python floats, e.g. np.array(self.times).cumsum().tolist()"),
 ]
 
 ALTERNATIVES = [

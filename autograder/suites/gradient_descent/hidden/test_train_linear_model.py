@@ -3,7 +3,7 @@
 import numpy as np
 import torch
 
-from autograder.checks import expect, expect_close, record_curve
+from autograder.checks import expect, expect_close, expect_losses, record_curve
 from autograder.plugin import exercise
 from autograder.suites.gradient_descent import XS, YS, close, expect_floats, randint, uniform
 from autograder.suites.gradient_descent.textbook import FOR_TRAIN_LINEAR_MODEL
@@ -63,7 +63,7 @@ def _train(sub, x, y, *, curve="", **kwargs):
             return "each loss is recorded one step late: record l.item() before optimizer.step()"
         return LOOP
 
-    return label, losses, params, expected, expected_losses, hint
+    return label, losses, params, expected, expected_losses, hint, returned
 
 
 def _random_problem(rng):
@@ -77,7 +77,7 @@ def _random_problem(rng):
 def test_lecture_defaults(sub):
     """with the defaults (lr=0.01, epochs=1000) on the lecture's data, learns w close to 2 and b close to 0"""
     x, y = torch.tensor(XS).reshape(-1, 1), torch.tensor(YS).reshape(-1, 1)
-    label, losses, params, expected, _, hint = _train(sub, x, y, curve="on the lecture's data")
+    label, losses, params, expected, _, hint, _ = _train(sub, x, y, curve="on the lecture's data")
     expect(len(losses) == 1000, f"{label} returned {len(losses)} losses, expected 1000: one per epoch, and "
            "epochs defaults to 1000")
     if not close(params, expected, rtol=1e-4, atol=1e-4):
@@ -90,7 +90,7 @@ def test_trains_with_the_arguments(sub, rng):
     """trains the model in place with the given lr and epochs on random data"""
     x, y = _random_problem(rng)
     lr, epochs = uniform(rng, 0.005, 0.015), randint(rng, 30, 80)
-    label, losses, params, expected, _, hint = _train(sub, x, y, lr=lr, epochs=epochs)
+    label, losses, params, expected, _, hint, _ = _train(sub, x, y, lr=lr, epochs=epochs)
     expect(len(losses) == epochs, f"{label} returned {len(losses)} losses, expected {epochs}: one per epoch")
     if not close(params, expected, rtol=1e-4, atol=1e-4):
         expect_close(params, np.array(expected), f"[weight, bias] of the model after {label}", rtol=1e-4,
@@ -102,8 +102,10 @@ def test_losses_are_summed_squared_errors(sub, rng):
     """records the summed squared error of each epoch, before its step"""
     x, y = _random_problem(rng)
     lr, epochs = uniform(rng, 0.005, 0.015), randint(rng, 10, 30)
-    label, losses, params, _, expected_losses, hint = _train(sub, x, y, lr=lr, epochs=epochs)
+    label, losses, params, _, expected_losses, hint, returned = _train(sub, x, y, lr=lr, epochs=epochs)
     expect(len(losses) == epochs, f"{label} returned {len(losses)} losses, expected {epochs}: one per epoch")
     if not close(losses, expected_losses, rtol=1e-4, atol=1e-5):
         expect_close(np.array(losses), np.array(expected_losses), f"the losses returned by {label}", rtol=1e-4,
                      atol=1e-5, hint=hint(params, losses))
+    # "one float per epoch": the values are right, now their kind
+    expect_losses(returned, label, epochs, hint="record loss.item(), a Python float, for every epoch")

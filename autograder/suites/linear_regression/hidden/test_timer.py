@@ -1,6 +1,6 @@
 """Timer, checked against a fake clock the judge moves (no real sleeps)."""
 
-from autograder.checks import expect, expect_float, expect_sequence
+from autograder.checks import expect, expect_float, expect_python_floats, expect_sequence, fail, kind
 from autograder.plugin import exercise
 
 # What the docstring says, not a cause: a wrong stop() has many, and the catalogue's diagnosis names the one it
@@ -62,7 +62,13 @@ def test_avg_sum_cumsum(sub):
            "sum(self.times) / len(self.times)")
     total = expect_float(timer.call("sum"), "sum()")
     expect(abs(total - 3.75) < 1e-6, f"sum() of [1.5, 0.25, 2.0] returned {total:g}, expected 3.75")
-    cumsum = expect_sequence(timer.call("cumsum"), "cumsum()", length=3,
+    cumsum_returned = timer.call("cumsum")
+    cumsum = expect_sequence(cumsum_returned, "cumsum()", length=3,
                              hint="return running totals as a list, e.g. np.array(self.times).cumsum().tolist()")
     got = [round(float(expect_float(v, "an item of cumsum()")), 6) for v in cumsum]
     expect(got == [1.5, 1.75, 3.75], f"cumsum() of [1.5, 0.25, 2.0] returned {got}, expected [1.5, 1.75, 3.75]")
+    # "as a list of floats": the values are right, now their kind
+    if not isinstance(cumsum_returned, list):
+        fail(f"cumsum() is {kind(cumsum_returned)}, expected a list of Python floats",
+             hint="e.g. np.array(self.times).cumsum().tolist()")
+    expect_python_floats(cumsum_returned, "cumsum()", hint="e.g. np.array(self.times).cumsum().tolist()")
