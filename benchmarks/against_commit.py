@@ -43,6 +43,7 @@ def main() -> None:
     parser.add_argument("--isolation", default="auto", help="auto (namespaces where allowed) or rlimits")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="against-commit-"))
+    os.chmod(work, 0o755)  # at rlimits as root, runners run as a uid of their own: the other tree must be readable
     other = work / "other"
     subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(other), args.ref], check=True,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
